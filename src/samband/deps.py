@@ -1,0 +1,69 @@
+"""FastAPI dependencies: one session and one transaction per request, the caller, the log.
+
+A request that succeeds commits its changes and its access-log entries together. A request
+that fails rolls everything back, then writes its access-log entries (denied attempts, and
+allowed ones marked as failed) in a transaction of their own: every attempt is logged, and
+a failed request changes nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from samband.kit.errors import Unauthenticated
+from samband.security import service as security
+from samband.security.context import AccessLog, Actor, Context
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass
+class RequestUnit:
+    session: Session
+    log: AccessLog = field(default_factory=AccessLog)
+    actor: Actor | None = None
+
+
+def get_unit(request: Request) -> Iterator[RequestUnit]:
+    session: Session = request.app.state.sessionmaker()
+    unit = RequestUnit(session=session)
+    method, path = request.method, request.url.path
+    try:
+        yield unit
+        unit.log.write(session, unit.actor, method=method, path=path, status_code=None)
+        session.commit()
+    except BaseException as exc:
+        session.rollback()
+        if unit.log.entries:
+            status = getattr(exc, "status_code", 500)
+            unit.log.write(
+                session, unit.actor, method=method, path=path, status_code=status, failed=True
+            )
+            session.commit()
+        raise
+    finally:
+        session.close()
+
+
+Unit = Annotated[RequestUnit, Depends(get_unit, scope="function")]
+
+
+def get_session(unit: Unit) -> Session:
+    return unit.session
+
+
+def get_context(unit: Unit, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Context:
+    if not token:
+        raise Unauthenticated("log in first: send 'Authorization: Bearer <token>'")
+    unit.actor = security.authenticate_token(unit.session, token)
+    return Context(session=unit.session, actor=unit.actor, log=unit.log)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ContextDep = Annotated[Context, Depends(get_context)]

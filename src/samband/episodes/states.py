@@ -1,0 +1,45 @@
+"""Episode states (FHIR EpisodeOfCare.status is coarser; these are the care flow's steps)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    CANDIDATE = "candidate"
+    ASSESSED = "assessed"
+    NOT_ELIGIBLE = "not_eligible"
+    CONSENTED = "consented"
+    DECLINED = "declined"
+    PLANNED = "planned"
+    AT_HOME = "at_home"
+    DISCHARGED = "discharged"
+    READMITTED = "readmitted"
+    DECEASED = "deceased"
+    WITHDRAWN = "withdrawn"
+
+
+class EpisodeType(StrEnum):
+    ADMISSION_AVOIDANCE = "admission_avoidance"
+    EARLY_SUPPORTED_DISCHARGE = "early_supported_discharge"
+
+
+OPEN_STATES = frozenset(
+    {State.CANDIDATE, State.ASSESSED, State.CONSENTED, State.PLANNED, State.AT_HOME}
+)
+CLOSED_STATES = frozenset(set(State) - OPEN_STATES)
+
+# FHIR EpisodeOfCare.status for each state.
+FHIR_STATUS = {
+    State.CANDIDATE: "planned",
+    State.ASSESSED: "planned",
+    State.CONSENTED: "planned",
+    State.PLANNED: "planned",
+    State.AT_HOME: "active",
+    State.NOT_ELIGIBLE: "cancelled",
+    State.DECLINED: "cancelled",
+    State.WITHDRAWN: "cancelled",
+    State.DISCHARGED: "finished",
+    State.READMITTED: "finished",
+    State.DECEASED: "finished",
+}

@@ -1,0 +1,111 @@
+"""Swedish personnummer and samordningsnummer: parse, validate, normalise to 12 digits.
+
+Pure: no database, no web. Rules (Skatteverket SKV 704, SKV 707):
+- 10 digits ``YYMMDD-NNNC`` or 12 digits ``YYYYMMDDNNNC``; the separator ``-`` or ``+``
+  may be left out. With 10 digits, ``+`` means the person is 100 years or older.
+- A samordningsnummer adds 60 to the day of birth (61-91).
+- The last digit is a Luhn check digit over the 10-digit form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_SHAPE = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
+
+
+class InvalidIdentityNumber(ValueError):
+    """The text is not a valid personnummer or samordningsnummer; the message says why."""
+
+
+@dataclass(frozen=True)
+class IdentityNumber:
+    digits: str  # always 12 digits, YYYYMMDDNNNC
+    kind: str  # "personnummer" | "samordningsnummer"
+    birth_date: date
+
+    def __str__(self) -> str:
+        return f"{self.digits[:8]}-{self.digits[8:]}"
+
+
+def luhn_check_digit(nine_digits: str) -> int:
+    total = 0
+    for index, char in enumerate(nine_digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
+
+
+def parse(text: str, *, today: date | None = None) -> IdentityNumber:
+    """Parse and validate; raise InvalidIdentityNumber with a message a person can act on."""
+    today = today or date.today()  # noqa: DTZ011 - a birth date is a calendar date
+    raw = (text or "").strip()
+    shown = raw or "(empty)"
+    match = _SHAPE.match(raw.replace(" ", ""))
+    if not match:
+        digits_only = re.sub(r"\D", "", raw)
+        if re.search(r"[^\d\-+ ]", raw):
+            reason = "only digits and one '-' or '+' before the last four digits are allowed"
+        else:
+            reason = f"has {len(digits_only)} digits; write 10 (YYMMDD-NNNC) or 12 (YYYYMMDDNNNC)"
+        raise InvalidIdentityNumber(f"personnummer {shown}: {reason}")
+    date_part, separator, tail = match.groups()
+
+    if len(date_part) == 8:
+        year = int(date_part[:4])
+        month, day = int(date_part[4:6]), int(date_part[6:8])
+    else:
+        yy = int(date_part[:2])
+        month, day = int(date_part[2:4]), int(date_part[4:6])
+        year = _century(yy, month, day, centenarian=(separator == "+"), today=today)
+
+    kind = "personnummer"
+    birth_day = day
+    if 61 <= day <= 91:
+        kind, birth_day = "samordningsnummer", day - 60
+    if not 1 <= month <= 12:
+        raise InvalidIdentityNumber(f"personnummer {shown}: month {month:02d} does not exist")
+    try:
+        born = date(year, month, birth_day)
+    except ValueError:
+        hint = " (a samordningsnummer adds 60 to the day)" if kind == "samordningsnummer" else ""
+        raise InvalidIdentityNumber(
+            f"personnummer {shown}: day {day:02d} does not exist in {year}-{month:02d}{hint}"
+        ) from None
+    if born > today:
+        raise InvalidIdentityNumber(f"personnummer {shown}: date of birth {born} is in the future")
+    if year < 1850:
+        raise InvalidIdentityNumber(f"personnummer {shown}: year {year} is not plausible")
+
+    ten = f"{year % 100:02d}{month:02d}{day:02d}{tail}"
+    expected = luhn_check_digit(ten[:9])
+    if int(ten[9]) != expected:
+        raise InvalidIdentityNumber(
+            f"personnummer {shown}: check digit should be {expected}, not {ten[9]}"
+        )
+    return IdentityNumber(digits=f"{year:04d}{ten[2:]}", kind=kind, birth_date=born)
+
+
+def _century(yy: int, month: int, day: int, *, centenarian: bool, today: date) -> int:
+    """The year of a 10-digit number: the latest year not in the future (minus 100 with '+')."""
+    year = today.year - (today.year - yy) % 100
+    if 1 <= month <= 12:
+        birth_day = day - 60 if day > 60 else day
+        try:
+            if date(year, month, birth_day) > today:
+                year -= 100
+        except ValueError:
+            pass  # the date itself is checked by the caller
+    if centenarian:
+        year -= 100
+    return year
+
+
+def is_valid(text: str) -> bool:
+    try:
+        parse(text)
+    except InvalidIdentityNumber:
+        return False
+    return True

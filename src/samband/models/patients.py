@@ -1,0 +1,69 @@
+"""Patients (FHIR Patient) and emergency access to their records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from samband.models.base import Base, CreatedMixin, IdMixin
+
+
+class Patient(IdMixin, CreatedMixin, Base):
+    __tablename__ = "patients"
+
+    # 12 digits, YYYYMMDDNNNC
+    personnummer: Mapped[str] = mapped_column(String(12), unique=True)
+    identifier_kind: Mapped[str] = mapped_column(String(20))  # personnummer | samordningsnummer
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # [{"name": ..., "relation": ..., "phone": ...}]
+    next_of_kin: Mapped[list[Any]] = mapped_column(default=list)
+    listed_primary_care_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    home_municipality: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(10), default="sv")
+    interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    what_matters: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None]
+
+    @property
+    def birth_date(self) -> date:
+        day = int(self.personnummer[6:8])
+        return date(int(self.personnummer[:4]), int(self.personnummer[4:6]), day % 60 or 60)
+
+
+class PatientRegistration(IdMixin, CreatedMixin, Base):
+    """An organisation registered or looked up the patient to start care: a provisional care
+    relationship for a limited time, until an episode makes it a full one
+    (docs/decisions/0003-care-relationship.md)."""
+
+    __tablename__ = "patient_registrations"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+
+class EmergencyAccess(IdMixin, CreatedMixin, Base):
+    """Nödåtkomst: a user reads a patient outside a care relationship, with a written reason."""
+
+    __tablename__ = "emergency_accesses"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Care pathways (vårdflöden): configured in YAML, validated at load."""

@@ -1,0 +1,1 @@
+"""Authentication, permissions, care relationships and the access log."""

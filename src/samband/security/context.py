@@ -1,0 +1,125 @@
+"""Who is calling, and the request's unit of work: the session and the access log entries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from samband.kit.errors import Forbidden
+from samband.kit.time import utcnow
+from samband.models import AuditEvent
+from samband.security.roles import Permission, permissions_of
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: uuid.UUID
+    username: str
+    full_name: str
+    role: str
+    organisation_id: uuid.UUID
+    organisation_code: str
+    unit_id: uuid.UUID | None
+    unit_code: str | None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in permissions_of(self.role)
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise Forbidden(
+                f"a user with the role '{self.role}' may not do this ({permission.value})"
+            )
+
+
+@dataclass
+class AccessEntry:
+    at: datetime
+    patient_id: uuid.UUID | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    allowed: bool
+    emergency: bool = False
+    reason: str | None = None
+
+
+@dataclass
+class AccessLog:
+    """Entries gathered during a request; written with the request's outcome."""
+
+    entries: list[AccessEntry] = field(default_factory=list)
+
+    def record(
+        self,
+        *,
+        patient_id: uuid.UUID | None,
+        action: str,
+        resource_type: str,
+        resource_id: object = None,
+        allowed: bool,
+        emergency: bool = False,
+        reason: str | None = None,
+    ) -> None:
+        self.entries.append(
+            AccessEntry(
+                at=utcnow(),
+                patient_id=patient_id,
+                action=action,
+                resource_type=resource_type,
+                resource_id=None if resource_id is None else str(resource_id)[:64],
+                allowed=allowed,
+                emergency=emergency,
+                reason=reason,
+            )
+        )
+
+    def write(
+        self,
+        session: Session,
+        actor: Actor | None,
+        *,
+        method: str | None,
+        path: str | None,
+        status_code: int | None,
+        failed: bool = False,
+    ) -> None:
+        for entry in self.entries:
+            reason = entry.reason
+            if failed and entry.allowed:
+                reason = f"request failed ({status_code}); nothing was changed"
+            session.add(
+                AuditEvent(
+                    at=entry.at,
+                    user_id=actor.user_id if actor else None,
+                    username=actor.username if actor else None,
+                    role=actor.role if actor else None,
+                    organisation_id=actor.organisation_id if actor else None,
+                    organisation_code=actor.organisation_code if actor else None,
+                    unit_id=actor.unit_id if actor else None,
+                    unit_code=actor.unit_code if actor else None,
+                    patient_id=entry.patient_id,
+                    action=entry.action,
+                    resource_type=entry.resource_type,
+                    resource_id=entry.resource_id,
+                    allowed=entry.allowed,
+                    emergency=entry.emergency,
+                    reason=reason,
+                    method=method,
+                    path=path[:300] if path else None,
+                    status_code=status_code,
+                )
+            )
+        self.entries.clear()
+
+
+@dataclass
+class Context:
+    """What a service needs: the session (one transaction), the caller and the access log."""
+
+    session: Session
+    actor: Actor
+    log: AccessLog = field(default_factory=AccessLog)

@@ -1,0 +1,136 @@
+"""Typed factory helpers: make_<thing>(session, *, ...) with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from samband.kit.personnummer import luhn_check_digit
+from samband.models import (
+    Organisation,
+    Patient,
+    PatientRegistration,
+    ReservedBed,
+    Unit,
+    User,
+)
+from samband.security import service as security
+from samband.security.passwords import hash_password
+
+PASSWORD = "test-password-1"
+_PASSWORD_HASH = hash_password(PASSWORD)
+_counter = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def valid_personnummer(year: int = 1950, month: int = 5, day: int = 17, serial: int = 123) -> str:
+    """A valid 12-digit personnummer for the date and serial (Luhn digit computed)."""
+    nine = f"{year % 100:02d}{month:02d}{day:02d}{serial:03d}"
+    return f"{year:04d}{month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
+
+
+def make_organisation(
+    session: Session,
+    *,
+    kind: str = "hospital_clinic",
+    authority_kind: str = "region",
+    authority_name: str = "Region Testland",
+    code: str | None = None,
+    name: str | None = None,
+) -> Organisation:
+    n = _n()
+    org = Organisation(
+        code=code or f"ORG{n}",
+        name=name or f"Organisation {n}",
+        kind=kind,
+        authority_kind=authority_kind,
+        authority_name=authority_name,
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_unit(
+    session: Session, organisation: Organisation, *, code: str | None = None, beds: int = 0
+) -> Unit:
+    n = _n()
+    unit = Unit(organisation_id=organisation.id, code=code or f"U{n}", name=f"Unit {n}")
+    session.add(unit)
+    session.flush()
+    for index in range(beds):
+        session.add(ReservedBed(unit_id=unit.id, label=f"Bed {index + 1}"))
+    session.flush()
+    return unit
+
+
+def make_user(
+    session: Session,
+    organisation: Organisation,
+    *,
+    role: str = "registered_nurse",
+    unit: Unit | None = None,
+    username: str | None = None,
+    skills: list[str] | None = None,
+) -> User:
+    n = _n()
+    user = User(
+        username=username or f"user{n}",
+        full_name=f"Test User {n}",
+        role=role,
+        organisation_id=organisation.id,
+        unit_id=unit.id if unit else None,
+        skills=skills or [],
+        password_hash=_PASSWORD_HASH,
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_patient(
+    session: Session,
+    *,
+    registered_by: User | None = None,
+    personnummer: str | None = None,
+    **fields: Any,
+) -> Patient:
+    n = _n()
+    patient = Patient(
+        personnummer=personnummer or valid_personnummer(serial=n % 1000),
+        identifier_kind="personnummer",
+        given_name=fields.pop("given_name", "Kim"),
+        family_name=fields.pop("family_name", f"Testsson{n}"),
+        **fields,
+    )
+    session.add(patient)
+    session.flush()
+    if registered_by is not None:
+        session.add(
+            PatientRegistration(
+                patient_id=patient.id,
+                organisation_id=registered_by.organisation_id,
+                user_id=registered_by.id,
+            )
+        )
+        session.flush()
+    return patient
+
+
+def auth(session: Session, user: User) -> dict[str, str]:
+    """Headers with a bearer token for the user (issued directly: argon2 is slow on purpose)."""
+    session.refresh(user)
+    token = security.issue_token(session, user)
+    session.flush()
+    return {"Authorization": f"Bearer {token.access_token}"}
+
+
+def random_id() -> str:
+    return str(uuid.uuid4())
