@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from samband.kit.personnummer import luhn_check_digit
 from samband.models import (
+    ChecklistItem,
+    Episode,
+    EpisodeParticipant,
     Organisation,
     Patient,
     PatientRegistration,
@@ -134,3 +137,58 @@ def auth(session: Session, user: User) -> dict[str, str]:
 
 def random_id() -> str:
     return str(uuid.uuid4())
+
+
+def make_episode(
+    session: Session,
+    patient: Patient,
+    *,
+    unit: Unit,
+    state: str = "candidate",
+    pathway: str = "opat",
+    type: str = "early_supported_discharge",
+    participants: dict[Organisation, str] | None = None,
+    physician: User | None = None,
+    care_contact: User | None = None,
+    with_checklist: bool = True,
+) -> Episode:
+    """An episode in any state, with the responsible unit's organisation taking part and the
+    pathway's checklist (nothing signed)."""
+    from samband.pathways.definition import registry
+
+    episode = Episode(
+        patient_id=patient.id,
+        pathway=pathway,
+        type=type,
+        state=state,
+        responsible_unit_id=unit.id,
+        responsible_physician_id=physician.id if physician else None,
+        care_contact_id=care_contact.id if care_contact else None,
+        assessment_answers={},
+    )
+    session.add(episode)
+    session.flush()
+    session.add(
+        EpisodeParticipant(
+            episode_id=episode.id, organisation_id=unit.organisation_id, role="responsible"
+        )
+    )
+    for org, role in (participants or {}).items():
+        if org.id != unit.organisation_id:
+            session.add(
+                EpisodeParticipant(episode_id=episode.id, organisation_id=org.id, role=role)
+            )
+    if with_checklist:
+        for position, entry in enumerate(registry()[pathway].checklist):
+            session.add(
+                ChecklistItem(
+                    episode_id=episode.id,
+                    key=entry.key,
+                    label=entry.label,
+                    position=position,
+                    blocking=entry.blocking,
+                    signer_roles=list(entry.signer_roles),
+                )
+            )
+    session.flush()
+    return episode

@@ -94,9 +94,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error(
-            "unexpected error on %s %s", request.method, request.url.path, exc_info=exc
-        )
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse(
             status_code=500,
             content={

@@ -20,7 +20,9 @@ def _audit(session: Session, patient_id: object) -> list[AuditEvent]:
 
 
 class TestRegisterPatient:
-    def test_registers_and_normalises_personnummer(self, client: TestClient, session: Session) -> None:
+    def test_registers_and_normalises_personnummer(
+        self, client: TestClient, session: Session
+    ) -> None:
         nurse = make_user(session, make_organisation(session))
         response = client.post(
             "/api/v1/patients",
@@ -32,7 +34,9 @@ class TestRegisterPatient:
         assert body["personnummer"] == "201212121212"
         assert body["birth_date"] == "2012-12-12"
         log = _audit(session, body["id"])
-        assert [(e.action, e.allowed, e.username) for e in log] == [("create", True, nurse.username)]
+        assert [(e.action, e.allowed, e.username) for e in log] == [
+            ("create", True, nurse.username)
+        ]
 
     def test_rejects_wrong_check_digit_and_writes_nothing(
         self, client: TestClient, session: Session

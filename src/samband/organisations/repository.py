@@ -13,7 +13,9 @@ from samband.models import Organisation, Unit, User
 def list_all(session: Session) -> list[Organisation]:
     return list(
         session.scalars(
-            select(Organisation).options(selectinload(Organisation.units)).order_by(Organisation.code)
+            select(Organisation)
+            .options(selectinload(Organisation.units))
+            .order_by(Organisation.code)
         )
     )
 

@@ -35,7 +35,9 @@ def search(
         query = query.where(or_(*conditions))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Patient.family_name, Patient.given_name, Patient.id).limit(limit).offset(offset)
+        query.order_by(Patient.family_name, Patient.given_name, Patient.id)
+        .limit(limit)
+        .offset(offset)
     )
     return list(rows), total
 

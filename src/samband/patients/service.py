@@ -80,9 +80,7 @@ def get(ctx: Context, patient_id: uuid.UUID) -> Patient:
     return patient
 
 
-def search(
-    ctx: Context, *, text: str | None, limit: int, offset: int
-) -> tuple[list[Patient], int]:
+def search(ctx: Context, *, text: str | None, limit: int, offset: int) -> tuple[list[Patient], int]:
     ctx.actor.require(Permission.PATIENT_READ)
     patients, total = repository.search(
         ctx.session, visibility(ctx), text=text, limit=limit, offset=offset
