@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from samband.episodes.states import OPEN_STATES
 from samband.models import (
     CarePlan,
     CarePlanVersion,
@@ -141,4 +142,14 @@ def free_reserved_bed_for_update(session: Session, unit_id: uuid.UUID) -> Reserv
         .order_by(ReservedBed.label)
         .limit(1)
         .with_for_update(skip_locked=True)
+    )
+
+
+def open_episodes_of(session: Session, patient_id: uuid.UUID) -> list[Episode]:
+    return list(
+        session.scalars(
+            select(Episode).where(
+                Episode.patient_id == patient_id, Episode.state.in_([s.value for s in OPEN_STATES])
+            )
+        )
     )

@@ -46,7 +46,7 @@ def parse(text: str, *, today: date | None = None) -> IdentityNumber:
     match = _SHAPE.match(raw.replace(" ", ""))
     if not match:
         digits_only = re.sub(r"\D", "", raw)
-        if re.search(r"[^\d\-+ ]", raw):
+        if re.search(r"[^\d\-+ ]", raw) or len(digits_only) in (10, 12):
             reason = "only digits and one '-' or '+' before the last four digits are allowed"
         else:
             reason = f"has {len(digits_only)} digits; write 10 (YYMMDD-NNNC) or 12 (YYYYMMDDNNNC)"

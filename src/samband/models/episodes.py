@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samband.models.base import Base, CreatedMixin, IdMixin
@@ -26,7 +26,7 @@ class Episode(IdMixin, CreatedMixin, Base):
     eligible: Mapped[bool | None]
     # {"criterion key": true/false}
     assessment_answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    planned_home_date: Mapped[datetime | None]
+    planned_home_date: Mapped[date | None] = mapped_column(Date)
     started_at: Mapped[datetime | None]  # went home
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,3 +1,27 @@
+"""HTTP for pathways: the configured care models (read-only; they live in YAML)."""
+
+from __future__ import annotations
+
 from fastapi import APIRouter
 
-router = APIRouter()
+from samband.deps import ContextDep
+from samband.kit.errors import NotFound
+from samband.pathways.definition import Pathway, registry
+from samband.security.roles import Permission
+
+router = APIRouter(prefix="/api/v1/pathways", tags=["pathways"])
+
+
+@router.get("", response_model=list[Pathway])
+def list_pathways(ctx: ContextDep) -> list[Pathway]:
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    return list(registry().values())
+
+
+@router.get("/{key}", response_model=Pathway)
+def get_pathway(ctx: ContextDep, key: str) -> Pathway:
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    pathway = registry().get(key)
+    if pathway is None:
+        raise NotFound(f"no pathway '{key}'; known: {', '.join(sorted(registry()))}")
+    return pathway

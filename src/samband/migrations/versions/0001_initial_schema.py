@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 23:04:27.402338
+Create Date: 2026-11-23 23:07:13.594526
 """
 
 from collections.abc import Sequence
@@ -242,9 +242,7 @@ def upgrade() -> None:
         sa.Column("care_contact_id", sa.Uuid(), nullable=True),
         sa.Column("eligible", sa.Boolean(), nullable=True),
         sa.Column("assessment_answers", sa.JSON(), nullable=False),
-        sa.Column(
-            "planned_home_date", samband.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("planned_home_date", sa.Date(), nullable=True),
         sa.Column("started_at", samband.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("ended_at", samband.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("end_reason", sa.Text(), nullable=True),

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from samband.episodes.states import EpisodeType, State
+from samband.kit.schemas import ReadModel, Text
+
+PARTICIPANT_ROLES = (
+    "responsible",
+    "home_health_care",
+    "home_care",
+    "primary_care",
+    "mobile_team",
+    "rehabilitation",
+    "other",
+)
+ParticipantRole = str
+
+
+class ParticipantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: uuid.UUID
+    role: str = Field(pattern="^(" + "|".join(PARTICIPANT_ROLES[1:]) + ")$")
+
+
+class ParticipantRead(ReadModel):
+    organisation_id: uuid.UUID
+    role: str
+
+
+class EpisodeCreate(BaseModel):
+    """Flag a candidate for care at home."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: uuid.UUID
+    pathway: str = Field(max_length=40, examples=["opat"])
+    type: EpisodeType
+    responsible_unit_id: uuid.UUID
+    responsible_physician_id: uuid.UUID | None = None
+    care_contact_id: uuid.UUID | None = Field(default=None, description="fast vårdkontakt")
+    participants: list[ParticipantCreate] = Field(default_factory=list, max_length=10)
+    reason: Text | None = Field(default=None, description="why the patient is a candidate")
+
+
+class EpisodeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    responsible_physician_id: uuid.UUID | None = None
+    care_contact_id: uuid.UUID | None = None
+    planned_home_date: date | None = None
+
+
+class TransitionCreate(BaseModel):
+    """Move the episode to another state. Which fields are needed depends on the target."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: State
+    reason: Text | None = None
+    base_version: int | None = Field(
+        default=None, ge=1, description="the episode version you saw; 409 if it changed since"
+    )
+    # assessed / not_eligible
+    eligible: bool | None = None
+    answers: dict[str, bool] | None = Field(default=None, description="criterion key → met")
+    # consented
+    patient_informed: bool = False
+    next_of_kin_informed: bool = False
+    patient_consents: bool = False
+    # readmitted
+    ward_unit_id: uuid.UUID | None = None
+    use_reserved_bed: bool = True
+    # deceased
+    death_expected: bool | None = None
+
+
+class EpisodeRead(ReadModel):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    pathway: str
+    type: EpisodeType
+    state: State
+    fhir_status: str
+    responsible_unit_id: uuid.UUID
+    responsible_physician_id: uuid.UUID | None
+    care_contact_id: uuid.UUID | None
+    eligible: bool | None
+    assessment_answers: dict[str, bool]
+    planned_home_date: date | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    end_reason: str | None
+    version: int
+    participants: list[ParticipantRead]
+    allowed_transitions: list[State]
+    created_at: datetime
+
+
+class EventRead(ReadModel):
+    id: uuid.UUID
+    at: datetime
+    kind: str
+    from_state: str | None
+    to_state: str | None
+    by_user_id: uuid.UUID | None
+    by_organisation_id: uuid.UUID | None
+    reason: str | None
+    data: dict[str, Any]
+
+
+class ChecklistItemRead(ReadModel):
+    id: uuid.UUID
+    key: str
+    label: str
+    position: int
+    blocking: bool
+    signer_roles: list[str]
+    done: bool
+    signed_by_id: uuid.UUID | None
+    signed_at: datetime | None
+    note: str | None
+
+
+class ChecklistSign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Text | None = None
+
+
+class ChecklistUnsign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text

@@ -1,0 +1,440 @@
+"""The rules of an episode: flag a candidate, move it through the care flow, the checklist."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from samband.episodes import repository
+from samband.episodes import statemachine as sm
+from samband.episodes.access import episode_for, record_event, require_open
+from samband.episodes.schemas import (
+    ChecklistSign,
+    ChecklistUnsign,
+    EpisodeCreate,
+    EpisodeUpdate,
+    ParticipantCreate,
+    TransitionCreate,
+)
+from samband.episodes.states import CLOSED_STATES, OPEN_STATES, State
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.kit.time import utcnow
+from samband.models import ChecklistItem, Episode, EpisodeEvent, EpisodeParticipant
+from samband.pathways.definition import Pathway, registry
+from samband.security.context import Context
+from samband.security.roles import Permission
+from samband.security.service import log_listed, require_patient_access, visibility
+
+HOSPITAL_KINDS = {"hospital_clinic", "hospital_ward", "mobile_team"}
+ROLE_FOR_KIND = {
+    "hospital_clinic": "other",
+    "hospital_ward": "other",
+    "mobile_team": "mobile_team",
+    "primary_care_centre": "primary_care",
+    "municipal_home_health_care": "home_health_care",
+    "municipal_home_care": "home_care",
+}
+
+
+def pathway_of(key: str, *, field: str = "pathway") -> Pathway:
+    pathways = registry()
+    if key not in pathways:
+        raise InvalidInput(
+            f"unknown pathway '{key}'; known: {', '.join(sorted(pathways))}", field=field
+        )
+    return pathways[key]
+
+
+def create(ctx: Context, data: EpisodeCreate) -> Episode:
+    """Flag a candidate: the episode starts as 'candidate' with the pathway's checklist."""
+    ctx.actor.require(Permission.EPISODE_CREATE)
+    require_patient_access(
+        ctx,
+        data.patient_id,
+        permission=Permission.PATIENT_READ,
+        action="create",
+        resource_type="episode",
+    )
+    pathway = pathway_of(data.pathway)
+    if data.type.value not in pathway.episode_types:
+        raise InvalidInput(
+            f"the pathway '{pathway.key}' is for {', '.join(pathway.episode_types)}, "
+            f"not {data.type.value}",
+            field="type",
+        )
+    unit = repository.get_unit(ctx.session, data.responsible_unit_id)
+    if unit is None:
+        raise InvalidInput(
+            f"unit {data.responsible_unit_id} does not exist", field="responsible_unit_id"
+        )
+    if unit.organisation.kind not in HOSPITAL_KINDS:
+        raise InvalidInput(
+            f"the responsible unit must belong to a hospital clinic, ward or mobile team, "
+            f"not a {unit.organisation.kind}",
+            field="responsible_unit_id",
+        )
+    for open_episode in repository.open_episodes_of(ctx.session, data.patient_id):
+        raise Conflict(
+            f"the patient already has an open episode ({open_episode.id}, {open_episode.state}); "
+            "withdraw or end it first",
+            episode_id=str(open_episode.id),
+        )
+    _check_staff(ctx, data.responsible_physician_id, "responsible_physician_id", "physician")
+    _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
+
+    episode = Episode(
+        patient_id=data.patient_id,
+        pathway=pathway.key,
+        type=data.type.value,
+        state=State.CANDIDATE.value,
+        responsible_unit_id=unit.id,
+        responsible_physician_id=data.responsible_physician_id,
+        care_contact_id=data.care_contact_id,
+        assessment_answers={},
+        created_by_id=ctx.actor.user_id,
+    )
+    repository.add(ctx.session, episode)
+    roles = {unit.organisation_id: "responsible"}
+    if ctx.actor.organisation_id not in roles:
+        roles[ctx.actor.organisation_id] = ROLE_FOR_KIND.get(
+            _org_kind(ctx, ctx.actor.organisation_id), "other"
+        )
+    for participant in data.participants:
+        _org_kind(ctx, participant.organisation_id, field="participants")
+        roles.setdefault(participant.organisation_id, participant.role)
+    for organisation_id, role in roles.items():
+        repository.add(
+            ctx.session,
+            EpisodeParticipant(episode_id=episode.id, organisation_id=organisation_id, role=role),
+        )
+    for position, entry in enumerate(pathway.checklist):
+        repository.add(
+            ctx.session,
+            ChecklistItem(
+                episode_id=episode.id,
+                key=entry.key,
+                label=entry.label,
+                position=position,
+                blocking=entry.blocking,
+                signer_roles=list(entry.signer_roles),
+            ),
+        )
+    record_event(
+        ctx,
+        episode,
+        "transition",
+        to_state=State.CANDIDATE.value,
+        reason=data.reason,
+        data={"pathway": pathway.key, "type": data.type.value},
+    )
+    episode.version = 1
+    ctx.session.refresh(episode)
+    return episode
+
+
+def get(ctx: Context, episode_id: uuid.UUID) -> Episode:
+    return episode_for(ctx, episode_id, permission=Permission.PATIENT_READ, action="read")
+
+
+def search(
+    ctx: Context,
+    *,
+    patient_id: uuid.UUID | None,
+    states: list[State] | None,
+    pathway: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Episode], int]:
+    ctx.actor.require(Permission.PATIENT_READ)
+    episodes, total = repository.search(
+        ctx.session,
+        visibility(ctx),
+        patient_id=patient_id,
+        states=[s.value for s in states] if states else None,
+        pathway=pathway,
+        limit=limit,
+        offset=offset,
+    )
+    log_listed(ctx, [e.patient_id for e in episodes], resource_type="episode")
+    return episodes, total
+
+
+def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
+    )
+    require_open(episode, "change it")
+    changes = data.model_dump(exclude_unset=True)
+    if "responsible_physician_id" in changes:
+        if changes["responsible_physician_id"] is None:
+            raise InvalidInput(
+                "the responsible physician cannot be removed, only replaced",
+                field="responsible_physician_id",
+            )
+        _check_staff(ctx, data.responsible_physician_id, "responsible_physician_id", "physician")
+    if "care_contact_id" in changes:
+        if changes["care_contact_id"] is None:
+            raise InvalidInput(
+                "the care contact cannot be removed, only replaced", field="care_contact_id"
+            )
+        _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
+    for name, value in changes.items():
+        setattr(episode, name, value)
+    if changes:
+        record_event(ctx, episode, "episode.updated", data={k: str(v) for k, v in changes.items()})
+    return episode
+
+
+def add_participant(ctx: Context, episode_id: uuid.UUID, data: ParticipantCreate) -> Episode:
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
+    )
+    require_open(episode, "add organisations")
+    kind = _org_kind(ctx, data.organisation_id, field="organisation_id")
+    if repository.participant(ctx.session, episode.id, data.organisation_id) is not None:
+        raise Conflict(f"organisation {data.organisation_id} already takes part in the episode")
+    repository.add(
+        ctx.session,
+        EpisodeParticipant(
+            episode_id=episode.id, organisation_id=data.organisation_id, role=data.role
+        ),
+    )
+    record_event(
+        ctx,
+        episode,
+        "participant.added",
+        data={"organisation_id": str(data.organisation_id), "role": data.role, "kind": kind},
+    )
+    ctx.session.refresh(episode)
+    return episode
+
+
+def events(ctx: Context, episode_id: uuid.UUID) -> list[EpisodeEvent]:
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.PATIENT_READ, action="read", resource_type="timeline"
+    )
+    return repository.events(ctx.session, episode.id)
+
+
+def allowed_transitions(episode: Episode) -> list[State]:
+    return sm.allowed_targets(State(episode.state))
+
+
+# -- transitions -----------------------------------------------------------------------------
+
+
+def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> Episode:
+    """Carry out a transition, or refuse it with every reason (409; 403 for the wrong role)."""
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.EPISODE_TRANSITION, action="transition", lock=True
+    )
+    if data.base_version is not None and data.base_version != episode.version:
+        raise Conflict(
+            f"the episode changed since you saw it (your version {data.base_version}, now "
+            f"{episode.version}); reload it and try again",
+            field="base_version",
+        )
+    target = State.NOT_ELIGIBLE if data.to == State.ASSESSED and data.eligible is False else data.to
+    facts = _facts(ctx, episode, data)
+    verdict = sm.check(target, facts)
+    if verdict.wrong_role:
+        raise Forbidden(verdict.reasons[0])
+    if not verdict.allowed:
+        raise Conflict(
+            f"cannot move the episode to '{target}': " + "; ".join(verdict.reasons),
+            reasons=verdict.reasons,
+            allowed_transitions=[s.value for s in allowed_transitions(episode)],
+        )
+    event_data = _apply(ctx, episode, target, data)
+    source = episode.state
+    episode.state = target.value
+    record_event(
+        ctx,
+        episode,
+        "transition",
+        from_state=source,
+        to_state=target.value,
+        reason=data.reason,
+        data=event_data,
+    )
+    return episode
+
+
+def _facts(ctx: Context, episode: Episode, data: TransitionCreate) -> sm.Facts:
+    pathway = pathway_of(episode.pathway)
+    state = State(episode.state)
+    plan = repository.current_plan_version(ctx.session, episode.id)
+    acknowledged = bool(
+        plan and any(a.party in ("patient", "next_of_kin") for a in plan.acknowledgements)
+    )
+    accepted = repository.accepted_request_kinds(ctx.session, episode.id)
+    return sm.Facts(
+        state=state,
+        actor_role=ctx.actor.role,
+        criteria=tuple(pathway.criterion_keys()),
+        required_criteria=tuple(c.key for c in pathway.eligibility if c.required),
+        answers=dict(data.answers or {}),
+        eligible=data.eligible,
+        patient_informed=data.patient_informed,
+        patient_consents=data.patient_consents,
+        has_care_plan=plan is not None,
+        plan_has_discharge_criteria=bool(plan and plan.content.get("discharge_criteria")),
+        has_care_contact=episode.care_contact_id is not None,
+        has_responsible_physician=episode.responsible_physician_id is not None,
+        blocking_items_open=tuple(i.label for i in episode.checklist if i.blocking and not i.done),
+        care_requests_missing=tuple(
+            k for k in pathway.requires_care_request_to if k not in accepted
+        ),
+        plan_acknowledged_by_patient=acknowledged,
+        reason=data.reason,
+        ward_unit_given=data.ward_unit_id is not None,
+    )
+
+
+def _apply(ctx: Context, episode: Episode, target: State, data: TransitionCreate) -> dict[str, Any]:
+    """The side effects of a transition that the guards allowed; returns the event's data."""
+    now = utcnow()
+    event: dict[str, Any] = {}
+    if target in (State.ASSESSED, State.NOT_ELIGIBLE):
+        episode.eligible = target == State.ASSESSED
+        episode.assessment_answers = dict(data.answers or {})
+        event = {"eligible": episode.eligible, "answers": episode.assessment_answers}
+    elif target == State.CONSENTED:
+        event = {
+            "patient_informed": data.patient_informed,
+            "next_of_kin_informed": data.next_of_kin_informed,
+            "patient_consents": data.patient_consents,
+        }
+    elif target == State.AT_HOME:
+        episode.started_at = now
+    elif target == State.READMITTED:
+        event = _readmit(ctx, episode, data)
+    elif target == State.DECEASED:
+        event = {"death_expected": data.death_expected}
+    if target in CLOSED_STATES:
+        episode.ended_at = now
+        episode.end_reason = data.reason
+    return event
+
+
+def _readmit(ctx: Context, episode: Episode, data: TransitionCreate) -> dict[str, Any]:
+    assert data.ward_unit_id is not None  # noqa: S101 - the guard requires it
+    unit = repository.get_unit(ctx.session, data.ward_unit_id)
+    if unit is None:
+        raise InvalidInput(f"unit {data.ward_unit_id} does not exist", field="ward_unit_id")
+    if not data.use_reserved_bed:
+        return {"ward_unit_id": str(unit.id), "reserved_bed": None, "route": "emergency_department"}
+    bed = repository.free_reserved_bed_for_update(ctx.session, unit.id)
+    if bed is None:
+        raise Conflict(
+            f"no reserved bed (trygghetsplats) is free on {unit.name}; admit through the "
+            "emergency department instead ('use_reserved_bed': false) or choose another ward",
+            field="ward_unit_id",
+        )
+    bed.occupied_by_episode_id = episode.id
+    bed.occupied_since = utcnow()
+    return {"ward_unit_id": str(unit.id), "reserved_bed": bed.label, "route": "direct_admission"}
+
+
+# -- checklist ----------------------------------------------------------------------------
+
+
+def checklist(ctx: Context, episode_id: uuid.UUID) -> list[ChecklistItem]:
+    episode = episode_for(
+        ctx,
+        episode_id,
+        permission=Permission.PATIENT_READ,
+        action="read",
+        resource_type="checklist",
+    )
+    return list(episode.checklist)
+
+
+def sign_item(ctx: Context, episode_id: uuid.UUID, key: str, data: ChecklistSign) -> ChecklistItem:
+    episode = episode_for(
+        ctx,
+        episode_id,
+        permission=Permission.CHECKLIST_SIGN,
+        action="update",
+        resource_type="checklist",
+        lock=True,
+    )
+    require_open(episode, "sign the checklist")
+    item = _item(ctx, episode, key)
+    _require_signer(ctx, item)
+    if item.done:
+        raise Conflict(f"'{item.label}' is already signed")
+    item.done = True
+    item.signed_by_id = ctx.actor.user_id
+    item.signed_at = utcnow()
+    item.note = data.note
+    record_event(ctx, episode, "checklist.signed", data={"key": key, "label": item.label})
+    return item
+
+
+def unsign_item(
+    ctx: Context, episode_id: uuid.UUID, key: str, data: ChecklistUnsign
+) -> ChecklistItem:
+    episode = episode_for(
+        ctx,
+        episode_id,
+        permission=Permission.CHECKLIST_SIGN,
+        action="update",
+        resource_type="checklist",
+        lock=True,
+    )
+    if episode.state not in (State.CANDIDATE, State.ASSESSED, State.CONSENTED, State.PLANNED):
+        raise Conflict(f"the episode is {episode.state}: the checklist can no longer be changed")
+    item = _item(ctx, episode, key)
+    _require_signer(ctx, item)
+    if not item.done:
+        raise Conflict(f"'{item.label}' is not signed")
+    item.done = False
+    item.signed_by_id = None
+    item.signed_at = None
+    item.note = data.reason
+    record_event(
+        ctx,
+        episode,
+        "checklist.unsigned",
+        reason=data.reason,
+        data={"key": key, "label": item.label},
+    )
+    return item
+
+
+def _require_signer(ctx: Context, item: ChecklistItem) -> None:
+    if ctx.actor.role not in item.signer_roles:
+        roles = " or ".join(item.signer_roles)
+        raise Forbidden(f"'{item.label}' is signed by a {roles}, not a {ctx.actor.role}")
+
+
+def _item(ctx: Context, episode: Episode, key: str) -> ChecklistItem:
+    for item in episode.checklist:
+        if item.key == key:
+            return item
+    keys = ", ".join(i.key for i in episode.checklist)
+    raise NotFound(f"the checklist has no item '{key}'; items: {keys}")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _check_staff(ctx: Context, user_id: uuid.UUID | None, field: str, role: str | None) -> None:
+    if user_id is None:
+        return
+    user = repository.get_user(ctx.session, user_id)
+    if user is None or not user.active:
+        raise InvalidInput(f"user {user_id} does not exist or is not active", field=field)
+    if role and user.role != role:
+        raise InvalidInput(f"{user.full_name} is a {user.role}, not a {role}", field=field)
+
+
+def _org_kind(ctx: Context, organisation_id: uuid.UUID, *, field: str = "organisation_id") -> str:
+    organisation = repository.get_organisation(ctx.session, organisation_id)
+    if organisation is None:
+        raise InvalidInput(f"organisation {organisation_id} does not exist", field=field)
+    return organisation.kind
+
+
+__all__ = ["OPEN_STATES", "create", "get", "search", "transition"]
