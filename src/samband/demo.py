@@ -1,0 +1,640 @@
+"""Demo data: a region, its infection clinic, a mobile team, two primary care centres, two
+municipalities, staff with documented logins, and Kim, Lisa and Omar at different points of
+the OPAT flow (seed 004), plus a COPD and a heart-failure patient.
+
+Everything after the directory is made through the services, as the staff would through
+the API, so the demo follows the same rules, timeline and access log as real use.
+Loading is idempotent: if the demo's infection clinic exists, nothing is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samband.careplans import service as careplans
+from samband.careplans.schemas import AcknowledgementCreate, CarePlanCreate
+from samband.carerequests import service as carerequests
+from samband.carerequests.schemas import CareRequestCreate, CareRequestTransition
+from samband.episodes import service as episodes
+from samband.episodes.schemas import (
+    ChecklistSign,
+    EpisodeCreate,
+    EpisodeUpdate,
+    ParticipantCreate,
+    TransitionCreate,
+)
+from samband.episodes.states import EpisodeType, State
+from samband.kit.personnummer import luhn_check_digit
+from samband.medications import service as medications
+from samband.medications.schemas import MedicationCreate
+from samband.models import Episode, Organisation, ReservedBed, Unit, User
+from samband.pathways.definition import registry
+from samband.patients import service as patients
+from samband.patients.schemas import NextOfKin, PatientCreate
+from samband.security.context import Context
+from samband.security.passwords import hash_password
+from samband.security.service import actor_of
+
+DEMO_PASSWORD = "samband-demo"  # noqa: S105 - documented demo password, demo data only
+MARKER = "INF-FALUN"
+
+ORGANISATIONS = [
+    # code, name, kind, authority kind, authority name, phone
+    (
+        MARKER,
+        "Infektionskliniken, Falu lasarett",
+        "hospital_clinic",
+        "region",
+        "Region Dalarna",
+        "023-49 20 00",
+    ),
+    (
+        "MED-FALUN",
+        "Medicinkliniken, Falu lasarett",
+        "hospital_clinic",
+        "region",
+        "Region Dalarna",
+        "023-49 21 00",
+    ),
+    (
+        "NSV-TEAM",
+        "Närsjukvårdsteamet Dalarna (mobilt team)",
+        "mobile_team",
+        "region",
+        "Region Dalarna",
+        "023-49 22 00",
+    ),
+    (
+        "VC-NORRA",
+        "Vårdcentralen Falun Norra",
+        "primary_care_centre",
+        "region",
+        "Region Dalarna",
+        "023-49 30 00",
+    ),
+    (
+        "VC-BORLANGE",
+        "Vårdcentralen Borlänge Centrum",
+        "primary_care_centre",
+        "region",
+        "Region Dalarna",
+        "0243-49 30 00",
+    ),
+    (
+        "HSV-FALUN",
+        "Hemsjukvården Falu kommun",
+        "municipal_home_health_care",
+        "municipality",
+        "Falu kommun",
+        "023-82 000",
+    ),
+    (
+        "HT-FALUN",
+        "Hemtjänsten Falu kommun",
+        "municipal_home_care",
+        "municipality",
+        "Falu kommun",
+        "023-82 100",
+    ),
+    (
+        "HSV-BORLANGE",
+        "Hemsjukvården Borlänge kommun",
+        "municipal_home_health_care",
+        "municipality",
+        "Borlänge kommun",
+        "0243-74 000",
+    ),
+    (
+        "HT-BORLANGE",
+        "Hemtjänsten Borlänge kommun",
+        "municipal_home_care",
+        "municipality",
+        "Borlänge kommun",
+        "0243-74 100",
+    ),
+]
+UNITS = [
+    # organisation, code, name, reserved beds
+    (MARKER, "INF-AVD11", "Infektionsavdelning 11", 2),
+    ("MED-FALUN", "KARD-AVD", "Kardiologavdelningen", 1),
+    ("MED-FALUN", "MED-AVD7", "Medicinavdelning 7", 1),
+    ("NSV-TEAM", "NSV-FALUN", "Mobila teamet Falun", 0),
+    ("HSV-FALUN", "HSV-FALUN-CENTRUM", "Hemsjukvården Centrum", 0),
+    ("HSV-BORLANGE", "HSV-BORLANGE-SYD", "Hemsjukvården Syd", 0),
+]
+USERS = [
+    # username, full name, role, organisation, unit, skills
+    ("lakare.anna", "Anna Lindqvist", "physician", MARKER, "INF-AVD11", []),
+    (
+        "ssk.bertil",
+        "Bertil Holm",
+        "registered_nurse",
+        MARKER,
+        "INF-AVD11",
+        ["iv_therapy", "picc_care", "sampling"],
+    ),
+    ("farmaceut.cecilia", "Cecilia Berg", "pharmacist", MARKER, "INF-AVD11", []),
+    ("koord.david", "David Ek", "coordinator", MARKER, "INF-AVD11", []),
+    ("lakare.sara", "Sara Nyström", "physician", "MED-FALUN", "KARD-AVD", []),
+    ("ssk.tove", "Tove Sjöberg", "registered_nurse", "MED-FALUN", "KARD-AVD", ["sampling"]),
+    ("team.jonas", "Jonas Wikström", "physician", "NSV-TEAM", "NSV-FALUN", []),
+    (
+        "team.karin",
+        "Karin Dahl",
+        "registered_nurse",
+        "NSV-TEAM",
+        "NSV-FALUN",
+        ["iv_therapy", "sampling"],
+    ),
+    (
+        "hsv.eva",
+        "Eva Andersson",
+        "registered_nurse",
+        "HSV-FALUN",
+        "HSV-FALUN-CENTRUM",
+        ["iv_therapy", "picc_care", "wound_care", "sampling"],
+    ),
+    (
+        "hsv.fredrik",
+        "Fredrik Lund",
+        "registered_nurse",
+        "HSV-FALUN",
+        "HSV-FALUN-CENTRUM",
+        ["iv_therapy", "sampling"],
+    ),
+    ("usk.gun", "Gun Olsson", "assistant_nurse", "HSV-FALUN", "HSV-FALUN-CENTRUM", ["sampling"]),
+    (
+        "hsv.hanna",
+        "Hanna Björk",
+        "registered_nurse",
+        "HSV-BORLANGE",
+        "HSV-BORLANGE-SYD",
+        ["iv_therapy", "picc_care"],
+    ),
+    ("ht.ida", "Ida Persson", "coordinator", "HT-FALUN", None, []),
+    ("vc.ivar", "Ivar Strand", "physician", "VC-NORRA", None, []),
+    ("analytiker.lars", "Lars Forsberg", "analyst", MARKER, None, []),
+    ("revisor.maria", "Maria Hed", "auditor", MARKER, None, []),
+    ("admin.nils", "Nils Ahlström", "administrator", MARKER, None, []),
+]
+
+
+@dataclass
+class Directory:
+    orgs: dict[str, Organisation]
+    units: dict[str, Unit]
+    users: dict[str, User]
+    contexts: list[Context]
+
+    def ctx(self, session: Session, username: str) -> Context:
+        context = Context(session=session, actor=actor_of(self.users[username]))
+        self.contexts.append(context)
+        return context
+
+    def write_access_log(self, session: Session) -> None:
+        """The demo's accesses go into the access log like any other."""
+        for context in self.contexts:
+            context.log.write(
+                session, context.actor, method="CLI", path="samband demo", status_code=None
+            )
+
+
+def demo_logins() -> list[dict[str, str]]:
+    return [{"username": u[0], "name": u[1], "role": u[2], "organisation": u[3]} for u in USERS]
+
+
+def load(session: Session) -> bool:
+    """Load the demo data once. Returns True if it was loaded now, False if it was there."""
+    if session.scalar(select(Organisation.id).where(Organisation.code == MARKER)) is not None:
+        return False
+    directory = _directory(session)
+    _kim(session, directory)
+    _lisa(session, directory)
+    _omar(session, directory)
+    _copd(session, directory)
+    _heart_failure(session, directory)
+    directory.write_access_log(session)
+    return True
+
+
+def _directory(session: Session) -> Directory:
+    orgs: dict[str, Organisation] = {}
+    for code, name, kind, authority_kind, authority_name, phone in ORGANISATIONS:
+        orgs[code] = Organisation(
+            code=code,
+            name=name,
+            kind=kind,
+            authority_kind=authority_kind,
+            authority_name=authority_name,
+            phone=phone,
+        )
+        session.add(orgs[code])
+    session.flush()
+    units: dict[str, Unit] = {}
+    for org_code, code, name, beds in UNITS:
+        units[code] = Unit(organisation_id=orgs[org_code].id, code=code, name=name)
+        session.add(units[code])
+        session.flush()
+        for number in range(1, beds + 1):
+            session.add(ReservedBed(unit_id=units[code].id, label=f"Trygghetsplats {number}"))
+    password_hash = hash_password(DEMO_PASSWORD)
+    users: dict[str, User] = {}
+    for username, full_name, role, org_code, unit_code, skills in USERS:
+        users[username] = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            organisation_id=orgs[org_code].id,
+            unit_id=units[unit_code].id if unit_code else None,
+            skills=skills,
+            password_hash=password_hash,
+            active=True,
+        )
+        session.add(users[username])
+    session.flush()
+    for user in users.values():
+        session.refresh(user)
+    return Directory(orgs=orgs, units=units, users=users, contexts=[])
+
+
+def _pnr(year: int, month: int, day: int, serial: int) -> str:
+    nine = f"{year % 100:02d}{month:02d}{day:02d}{serial:03d}"
+    return f"{year}{month:02d}{day:02d}-{serial:03d}{luhn_check_digit(nine)}"
+
+
+def _patient(ctx: Context, **fields: Any) -> Any:
+    patient, _ = patients.register(ctx, PatientCreate(**fields))
+    return patient
+
+
+def _episode(
+    ctx: Context,
+    d: Directory,
+    patient_id: Any,
+    pathway: str,
+    unit: str,
+    type_: EpisodeType,
+    reason: str,
+) -> Episode:
+    return episodes.create(
+        ctx,
+        EpisodeCreate(
+            patient_id=patient_id,
+            pathway=pathway,
+            type=type_,
+            responsible_unit_id=d.units[unit].id,
+            reason=reason,
+        ),
+    )
+
+
+def _move(ctx: Context, episode: Episode, to: State, **fields: Any) -> None:
+    episodes.transition(ctx, episode.id, TransitionCreate(to=to, **fields))
+
+
+def _assess_and_consent(
+    physician: Context, nurse: Context, episode: Episode, answers: dict[str, bool] | None = None
+) -> None:
+    criteria = registry()[episode.pathway].eligibility
+    _move(
+        physician,
+        episode,
+        State.ASSESSED,
+        eligible=True,
+        answers=answers or {c.key: True for c in criteria},
+    )
+    _move(
+        nurse,
+        episode,
+        State.CONSENTED,
+        patient_informed=True,
+        next_of_kin_informed=True,
+        patient_consents=True,
+    )
+
+
+def _plan(
+    nurse: Context,
+    d: Directory,
+    episode: Episode,
+    *,
+    physician: str,
+    contact: str,
+    patient_name: str,
+    goal: str,
+) -> None:
+    episodes.update(
+        nurse,
+        episode.id,
+        EpisodeUpdate(
+            responsible_physician_id=d.users[physician].id, care_contact_id=d.users[contact].id
+        ),
+    )
+    content = careplans.template_content(episode.pathway).model_copy(update={"goals": [goal]})
+    view = careplans.create(nurse, CarePlanCreate(episode_id=episode.id, content=content))
+    careplans.acknowledge(
+        nurse,
+        view.plan.id,
+        view.version.number,
+        AcknowledgementCreate(party="patient", name=patient_name),
+    )
+
+
+def _request(
+    sender: Context,
+    receiver: Context | None,
+    d: Directory,
+    episode: Episode,
+    to: str,
+    kind: str,
+    message: str,
+) -> None:
+    request, _ = carerequests.send(
+        sender,
+        CareRequestCreate(
+            episode_id=episode.id, to_organisation_id=d.orgs[to].id, kind=kind, message=message
+        ),
+    )
+    if receiver is not None:
+        carerequests.transition(receiver, request.id, CareRequestTransition(to="received"))
+        carerequests.transition(receiver, request.id, CareRequestTransition(to="accepted"))
+
+
+def _sign_blocking(d: Directory, session: Session, episode: Episode, *, skip: set[str]) -> None:
+    for item in episode.checklist:
+        if item.done or item.key in skip or not item.blocking:
+            continue
+        signer = "farmaceut.cecilia" if "pharmacist" in item.signer_roles else "ssk.bertil"
+        episodes.sign_item(
+            d.ctx(session, signer), episode.id, item.key, ChecklistSign(note="klart")
+        )
+
+
+def _antibiotics(nurse: Context, d: Directory, episode: Episode, drug: str, dose: str) -> None:
+    """IV antibiotics given by the municipal home health care (which joins the episode)."""
+    episodes.add_participant(
+        nurse,
+        episode.id,
+        ParticipantCreate(organisation_id=d.orgs["HSV-FALUN"].id, role="home_health_care"),
+    )
+    medications.add(
+        nurse,
+        MedicationCreate(
+            episode_id=episode.id,
+            drug=drug,
+            dose=dose,
+            route="iv",
+            schedule="08:00 16:00 24:00",
+            given_by="registered_nurse",
+            given_by_organisation_id=d.orgs["HSV-FALUN"].id,
+            supplied_by="Infektionsavdelning 11, packat vid hemgång",
+            days=7,
+        ),
+    )
+
+
+def _kim(session: Session, d: Directory) -> None:
+    """Kim: no home care, enough support from family, no aids. At home, day 2."""
+    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    kim = _patient(
+        nurse,
+        personnummer=_pnr(1968, 3, 14, 982),
+        given_name="Kim",
+        family_name="Sandberg",
+        street_address="Åsgatan 12",
+        postal_code="791 71",
+        city="Falun",
+        latitude=60.6065,
+        longitude=15.6355,
+        phone="070-123 45 67",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        next_of_kin=[NextOfKin(name="Robin Sandberg", relation="partner", phone="070-765 43 21")],
+        what_matters="Att få sova hemma och gå ut med hunden.",
+    )
+    episode = _episode(
+        nurse,
+        d,
+        kim.id,
+        "opat",
+        "INF-AVD11",
+        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
+        "Erysipelas, stable on IV antibiotics",
+    )
+    _assess_and_consent(physician, nurse, episode)
+    _plan(
+        nurse,
+        d,
+        episode,
+        physician="lakare.anna",
+        contact="ssk.bertil",
+        patient_name="Kim",
+        goal="Att bli frisk hemma och kunna gå ut med hunden igen",
+    )
+    _antibiotics(nurse, d, episode, "Cefotaxim", "1 g")
+    _request(
+        nurse,
+        d.ctx(session, "hsv.eva"),
+        d,
+        episode,
+        "HSV-FALUN",
+        "home_health_care",
+        "IV cefotaxim 1 g x 3 i 7 dagar, PICC-line. Dag 1 besök 08:00.",
+    )
+    _move(nurse, episode, State.PLANNED)
+    _sign_blocking(d, session, episode, skip=set())
+    _move(nurse, episode, State.AT_HOME)
+
+
+def _lisa(session: Session, d: Directory) -> None:
+    """Lisa: has home care, may need aids. Planned; checklist and care request under way."""
+    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    lisa = _patient(
+        nurse,
+        personnummer=_pnr(1941, 8, 2, 984),
+        given_name="Lisa",
+        family_name="Ström",
+        street_address="Stigaregatan 5",
+        postal_code="791 60",
+        city="Falun",
+        latitude=60.6030,
+        longitude=15.6240,
+        phone="023-123 45",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        next_of_kin=[NextOfKin(name="Maja Ström", relation="daughter", phone="070-222 33 44")],
+        what_matters="Att katten får vara hos mig och att hemtjänsten känner igen mig.",
+    )
+    episode = _episode(
+        nurse,
+        d,
+        lisa.id,
+        "opat",
+        "INF-AVD11",
+        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
+        "Pyelonephritis, IV antibiotics",
+    )
+    _assess_and_consent(physician, nurse, episode)
+    _plan(
+        nurse,
+        d,
+        episode,
+        physician="lakare.anna",
+        contact="ssk.bertil",
+        patient_name="Lisa",
+        goal="Att klara mig hemma med hemtjänstens stöd",
+    )
+    _antibiotics(nurse, d, episode, "Piperacillin/tazobaktam", "4 g")
+    _request(
+        nurse,
+        None,
+        d,
+        episode,
+        "HSV-FALUN",
+        "home_health_care",
+        "IV pip/taz 4 g x 3, PICC-line. Behöver rollator.",
+    )
+    _request(
+        nurse,
+        d.ctx(session, "ht.ida"),
+        d,
+        episode,
+        "HT-FALUN",
+        "home_care",
+        "Oförändrade insatser, tätare tillsyn första dygnen.",
+    )
+    _move(nurse, episode, State.PLANNED)
+    episodes.sign_item(
+        d.ctx(session, "farmaceut.cecilia"),
+        episode.id,
+        "medication_list_reconciled",
+        ChecklistSign(note="avstämd"),
+    )
+
+
+def _omar(session: Session, d: Directory) -> None:
+    """Omar: cannot manage with existing support and needs more home care. Assessed."""
+    physician = d.ctx(session, "lakare.anna")
+    nurse = d.ctx(session, "ssk.bertil")
+    omar = _patient(
+        nurse,
+        personnummer=_pnr(1952, 11, 30, 986),
+        given_name="Omar",
+        family_name="Haddad",
+        street_address="Hagagatan 20",
+        postal_code="784 33",
+        city="Borlänge",
+        latitude=60.4858,
+        longitude=15.4371,
+        phone="0243-123 45",
+        home_municipality="Borlänge kommun",
+        listed_primary_care_id=d.orgs["VC-BORLANGE"].id,
+        language="ar",
+        interpreter_needed=True,
+        next_of_kin=[NextOfKin(name="Yasmin Haddad", relation="son's wife", phone="073-111 22 33")],
+        what_matters="Att kunna be mina böner hemma och ha familjen nära.",
+    )
+    episode = _episode(
+        nurse,
+        d,
+        omar.id,
+        "opat",
+        "INF-AVD11",
+        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
+        "Spondylodiscitis, long IV course; needs more home care",
+    )
+    criteria = {c.key: True for c in registry()["opat"].eligibility} | {"support_sufficient": False}
+    _move(
+        physician,
+        episode,
+        State.ASSESSED,
+        eligible=True,
+        answers=criteria,
+        reason="Eligible if home care is increased",
+    )
+
+
+def _copd(session: Session, d: Directory) -> None:
+    """A COPD exacerbation cared for at home instead of admission, by the mobile team."""
+    nurse, physician = d.ctx(session, "team.karin"), d.ctx(session, "team.jonas")
+    patient = _patient(
+        nurse,
+        personnummer=_pnr(1949, 1, 23, 988),
+        given_name="Göran",
+        family_name="Lindberg",
+        street_address="Ingarvsvägen 3",
+        postal_code="791 33",
+        city="Falun",
+        latitude=60.6180,
+        longitude=15.6620,
+        phone="070-999 88 77",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        what_matters="Att slippa åka in till sjukhuset igen.",
+    )
+    episode = _episode(
+        nurse,
+        d,
+        patient.id,
+        "copd",
+        "NSV-FALUN",
+        EpisodeType.ADMISSION_AVOIDANCE,
+        "COPD exacerbation seen by ambulance",
+    )
+    _assess_and_consent(physician, nurse, episode)
+    _plan(
+        nurse,
+        d,
+        episode,
+        physician="team.jonas",
+        contact="team.karin",
+        patient_name="Göran",
+        goal="Att andas som vanligt igen",
+    )
+    _request(
+        nurse,
+        d.ctx(session, "hsv.fredrik"),
+        d,
+        episode,
+        "HSV-FALUN",
+        "home_health_care",
+        "Dagligt besök, saturation och andning.",
+    )
+    _move(nurse, episode, State.PLANNED)
+    for item in episode.checklist:
+        if item.blocking and not item.done:
+            episodes.sign_item(nurse, episode.id, item.key, ChecklistSign(note="klart"))
+    _move(nurse, episode, State.AT_HOME)
+
+
+def _heart_failure(session: Session, d: Directory) -> None:
+    """A heart-failure patient flagged as a candidate on the cardiology ward."""
+    nurse = d.ctx(session, "ssk.tove")
+    patient = _patient(
+        nurse,
+        personnummer=_pnr(1944, 6, 9, 990),
+        given_name="Britt",
+        family_name="Eriksson",
+        street_address="Östanforsgatan 8",
+        postal_code="791 31",
+        city="Falun",
+        latitude=60.6110,
+        longitude=15.6480,
+        phone="023-987 65",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        what_matters="Att orka gå till affären själv.",
+    )
+    _episode(
+        nurse,
+        d,
+        patient.id,
+        "heart-failure",
+        "KARD-AVD",
+        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
+        "Decompensated heart failure, responding well",
+    )
