@@ -85,7 +85,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         for error in exc.errors():
             location = [str(part) for part in error.get("loc", ()) if part != "body"]
             field = ".".join(location)
-            message = str(error.get("msg", "invalid"))
+            message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
             errors.append({"field": field, "message": message, "type": error.get("type")})
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
         return JSONResponse(
