@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from samband import __version__
 from samband.config import get_settings
 from samband.db import make_engine, make_sessionmaker
+from samband.deps import reject_nul_characters
 from samband.kit.errors import SambandError, Unauthenticated
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ def create_app(
     app = FastAPI(
         title="Samband",
         version=__version__,
+        dependencies=[Depends(reject_nul_characters)],
         description=(
             "Hospital care at home (sjukhusvård i hemmet): episodes, documented agreements, "
             "care requests between organisations, medication, checklists and the access log."
@@ -90,6 +93,31 @@ def _add_error_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
         return JSONResponse(
             status_code=422, content={"detail": summary, "code": "invalid", "errors": errors}
+        )
+
+    @app.exception_handler(DataError)
+    def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character in a text, or a number larger than the column holds
+        log.info("rejected input the database cannot store: %s", exc.orig)
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": "a value cannot be stored: remove control characters (such as NUL) "
+                "from texts and keep numbers within their allowed range",
+                "code": "invalid",
+            },
+        )
+
+    @app.exception_handler(IntegrityError)
+    def _conflict(_request: Request, exc: IntegrityError) -> JSONResponse:
+        # A last line of defence: services check first, but two requests can race.
+        log.info("integrity conflict: %s", exc.orig)
+        return JSONResponse(
+            status_code=409,
+            content={
+                "detail": "this conflicts with data saved at the same time; reload and try again",
+                "code": "conflict",
+            },
         )
 
     @app.exception_handler(Exception)

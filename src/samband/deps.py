@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
+from urllib.parse import unquote
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import Unauthenticated
+from samband.kit.errors import InvalidInput, Unauthenticated
 from samband.security import service as security
 from samband.security.context import AccessLog, Actor, Context
 
@@ -67,3 +68,17 @@ def get_context(unit: Unit, token: Annotated[str | None, Depends(oauth2_scheme)]
 
 SessionDep = Annotated[Session, Depends(get_session)]
 ContextDep = Annotated[Context, Depends(get_context)]
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """No text anywhere may hold a NUL character: PostgreSQL cannot store one, and no person
+    types one. Checked once for every request, so every database behaves alike."""
+    is_json = "json" in request.headers.get("content-type", "")
+    body = await request.body() if is_json else b""
+    if (
+        b"\x00" in body
+        or b"\\u0000" in body
+        or "\x00" in unquote(request.url.query)
+        or ("\x00" in request.url.path)
+    ):
+        raise InvalidInput("texts may not contain NUL characters (\\u0000); remove them")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -27,7 +27,9 @@ from samband.models import Episode
 
 router = APIRouter(prefix="/api/v1/episodes", tags=["episodes"])
 
-CONFLICT = {409: {"description": "Not allowed in the episode's current state; says why"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Not allowed in the episode's current state; says why"}
+}
 
 
 def to_read(episode: Episode) -> EpisodeRead:

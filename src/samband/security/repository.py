@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,10 @@ from samband.models import (
     PatientRegistration,
     User,
 )
+
+
+# A column or mapped attribute holding a patient id.
+_Column = Any
 
 
 def get_user_by_username(session: Session, username: str) -> User | None:
@@ -37,7 +42,7 @@ def delete_expired_tokens(session: Session, now: datetime) -> None:
 
 
 def care_relationship_clause(
-    patient_id_column: ColumnElement[uuid.UUID],
+    patient_id_column: _Column,
     *,
     organisation_id: uuid.UUID,
     now: datetime,
@@ -72,7 +77,7 @@ def care_relationship_clause(
 
 
 def emergency_clause(
-    patient_id_column: ColumnElement[uuid.UUID], user_id: uuid.UUID, now: datetime
+    patient_id_column: _Column, user_id: uuid.UUID, now: datetime
 ) -> ColumnElement[bool]:
     return exists(
         select(EmergencyAccess.id).where(
@@ -117,7 +122,7 @@ class Visibility:
 
 
 def visible_patients_clause(
-    patient_id_column: ColumnElement[uuid.UUID], visibility: Visibility
+    patient_id_column: _Column, visibility: Visibility
 ) -> ColumnElement[bool]:
     """For every list query of patient data: care relationship or emergency access."""
     return or_(
