@@ -192,3 +192,116 @@ def make_episode(
             )
     session.flush()
     return episode
+
+
+from samband.models import CarePlan, CarePlanAcknowledgement, CarePlanVersion, Medication  # noqa: E402
+
+
+def make_care_plan(
+    session: Session,
+    episode: Episode,
+    *,
+    by: User,
+    content: dict[str, Any] | None = None,
+    acknowledged_by: list[str] | None = None,
+) -> CarePlan:
+    """A care plan with version 1 (the pathway's template unless content is given), optionally
+    acknowledged by 'patient' / 'next_of_kin' (named 'Test Person') and/or 'organisation' (the
+    author's organisation)."""
+    from samband.careplans.service import template_content
+    from samband.kit.time import utcnow
+
+    plan = CarePlan(episode_id=episode.id, current_version=1)
+    session.add(plan)
+    session.flush()
+    version = CarePlanVersion(
+        care_plan_id=plan.id,
+        number=1,
+        content=content or template_content(episode.pathway).model_dump(mode="json"),
+        created_by_id=by.id,
+    )
+    session.add(version)
+    session.flush()
+    for party in acknowledged_by or []:
+        session.add(
+            CarePlanAcknowledgement(
+                version_id=version.id,
+                party=party,
+                organisation_id=by.organisation_id if party == "organisation" else None,
+                name=None if party == "organisation" else "Test Person",
+                recorded_by_id=by.id,
+                at=utcnow(),
+            )
+        )
+    session.flush()
+    return plan
+
+
+def make_medication(session: Session, episode: Episode, *, by: User, **fields: Any) -> Medication:
+    """An active medication on the episode's list (IV cefotaxime by the home health nurse)."""
+    medication = Medication(
+        episode_id=episode.id,
+        drug=fields.pop("drug", "Cefotaxim"),
+        dose=fields.pop("dose", "1 g"),
+        route=fields.pop("route", "iv"),
+        schedule=fields.pop("schedule", "3 times a day"),
+        given_by=fields.pop("given_by", "registered_nurse"),
+        supplied_by=fields.pop("supplied_by", "infection ward, packed at discharge"),
+        status=fields.pop("status", "active"),
+        created_by_id=by.id,
+        **fields,
+    )
+    session.add(medication)
+    session.flush()
+    return medication
+
+
+from samband.models import AuditEvent, EmergencyAccess  # noqa: E402
+
+
+def make_audit_event(
+    session: Session, *, user: User | None = None, patient: Patient | None = None, **fields: Any
+) -> AuditEvent:
+    """An access-log row as AccessLog.write makes it (a read, allowed, now, unless given)."""
+    from samband.kit.time import utcnow
+
+    if user is not None:
+        session.refresh(user)
+    event = AuditEvent(
+        at=fields.pop("at", None) or utcnow(),
+        user_id=user.id if user else None,
+        username=user.username if user else None,
+        role=user.role if user else None,
+        organisation_id=user.organisation_id if user else None,
+        organisation_code=user.organisation.code if user else None,
+        unit_id=user.unit_id if user else None,
+        unit_code=user.unit.code if user and user.unit else None,
+        patient_id=fields.pop("patient_id", patient.id if patient else None),
+        action=fields.pop("action", "read"),
+        resource_type=fields.pop("resource_type", "patient"),
+        allowed=fields.pop("allowed", True),
+        emergency=fields.pop("emergency", False),
+        **fields,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def make_emergency_access(
+    session: Session, *, user: User, patient: Patient, reason: str = "Unconscious at the ED"
+) -> EmergencyAccess:
+    from datetime import timedelta
+
+    from samband.kit.time import utcnow
+
+    access = EmergencyAccess(
+        user_id=user.id,
+        patient_id=patient.id,
+        reason=reason,
+        created_at=utcnow(),
+        expires_at=utcnow() + timedelta(hours=4),
+    )
+    session.add(access)
+    session.flush()
+    return access

@@ -1,0 +1,101 @@
+"""Pydantic shapes of the access log (HSLF-FS 2016:40 4 kap. 9 §) and its review."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from samband.kit.schemas import ReadModel, Text
+
+
+class AuditEventRead(ReadModel):
+    """One access, or attempted access, to patient data."""
+
+    id: uuid.UUID
+    at: datetime
+    user_id: uuid.UUID | None
+    username: str | None
+    role: str | None
+    organisation_id: uuid.UUID | None
+    organisation_code: str | None
+    unit_id: uuid.UUID | None
+    unit_code: str | None
+    patient_id: uuid.UUID | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    allowed: bool
+    emergency: bool
+    reason: str | None
+    method: str | None
+    path: str | None
+    status_code: int | None
+
+
+class ExtractEntry(BaseModel):
+    """A line of the patient's access-log extract (loggutdrag)."""
+
+    at: datetime
+    organisation_code: str | None
+    organisation_name: str | None
+    unit_code: str | None
+    unit_name: str | None
+    action: str
+    resource_type: str
+    emergency: bool
+
+
+class ExtractOrganisation(BaseModel):
+    code: str | None
+    name: str | None
+    accesses: int
+    first_at: datetime
+    last_at: datetime
+
+
+class AuditExtractRead(BaseModel):
+    """Which organisations and units accessed the patient's data, how, and when (oldest
+    first). Denied attempts are not accesses and are left out."""
+
+    patient_id: uuid.UUID
+    personnummer: str
+    generated_at: datetime
+    organisations: list[ExtractOrganisation]
+    entries: list[ExtractEntry]
+
+
+class AuditSampleRead(BaseModel):
+    """A random sample of allowed accesses (emergency ones included) for the systematic
+    review the law requires."""
+
+    n: int
+    seed: int | None
+    since: datetime | None
+    until: datetime | None
+    items: list[AuditEventRead]
+
+
+class EmergencyAccessAuditRead(BaseModel):
+    """An emergency access (nödåtkomst), for the auditor's review."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    username: str
+    role: str
+    organisation_code: str
+    patient_id: uuid.UUID
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    reviewed: bool
+    reviewed_by_id: uuid.UUID | None
+    reviewed_at: datetime | None
+    review_note: str | None
+
+
+class EmergencyAccessReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Text
