@@ -13,7 +13,6 @@ from samband.models import (
     ChecklistItem,
     Episode,
     EpisodeParticipant,
-    Medication,
     Organisation,
 )
 from samband.security.repository import Visibility, visible_patients_clause
@@ -50,16 +49,6 @@ def current_care_plan_version(session: Session, episode_id: uuid.UUID) -> int | 
         select(CarePlan.current_version).where(CarePlan.episode_id == episode_id)
     )
     return number or None
-
-
-def active_medications(session: Session, episode_id: uuid.UUID) -> list[Medication]:
-    return list(
-        session.scalars(
-            select(Medication)
-            .where(Medication.episode_id == episode_id, Medication.status == "active")
-            .order_by(Medication.created_at, Medication.id)
-        )
-    )
 
 
 def participant(

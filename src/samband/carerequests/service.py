@@ -23,6 +23,7 @@ from samband.carerequests.schemas import (
 from samband.episodes.access import episode_for, record_event, require_open
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samband.kit.time import utcnow
+from samband.medications.service import medication_snapshot
 from samband.models import CareRequest, Episode, EpisodeParticipant
 from samband.pathways.definition import registry
 from samband.security.context import Context
@@ -108,18 +109,7 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         message=data.message,
         answer_by=now + timedelta(hours=data.answer_within_hours),
         care_plan_version=repository.current_care_plan_version(ctx.session, episode.id),
-        medication_snapshot=[
-            {
-                "drug": m.drug,
-                "dose": m.dose,
-                "route": m.route,
-                "schedule": m.schedule,
-                "given_by": m.given_by,
-                "supplied_by": m.supplied_by,
-                "days": m.days,
-            }
-            for m in repository.active_medications(ctx.session, episode.id)
-        ],
+        medication_snapshot=medication_snapshot(ctx.session, episode.id),
         created_at=now,
         created_by_id=actor.user_id,
         history=[sent],
