@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 from samband.cli import app
 from samband.config import get_settings
 from samband.db import make_engine
+from samband.demo import DEMO_PASSWORD
 from samband.models import AuditEvent, User
 from samband.pathways.definition import SHIPPED
 from samband.security.passwords import verify_password
@@ -412,11 +413,22 @@ class TestAuditSample:
 
 
 class TestDemo:
-    def test_loads_without_serving_and_is_idempotent(self, database_url: str) -> None:
+    def test_loads_once_prints_the_logins_and_the_password_works(self, database_url: str) -> None:
         first = run("demo", "--no-serve")
         second = run("demo", "--no-serve")
 
         assert first.exit_code == 0, first.output
+        assert "demo data loaded" in first.stdout
+        assert "lakare.anna" in first.stdout
+        assert DEMO_PASSWORD in first.stdout
         assert second.exit_code == 0, second.output
         assert "already loaded" in second.stdout
+        codes = [o["code"] for o in json.loads(run("orgs", "list", "--json").stdout)]
+        assert "INF-FALUN" in codes
+        assert len(codes) == len(set(codes))
+        engine = make_engine(database_url)
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.username == "lakare.anna")).one()
+            assert verify_password(user.password_hash, DEMO_PASSWORD)
+        engine.dispose()
         assert run("db", "check").exit_code == 0

@@ -163,36 +163,11 @@ def demo(
     _upgrade()
     with _transaction() as session:
         result = demo_data.load(session)
-    if result is False:
-        typer.echo("demo data was already loaded")
-    else:
-        typer.echo("demo data loaded")
-    _print_logins(result, getattr(demo_data, "LOGINS", None))
+    typer.echo("demo data loaded" if result else "demo data was already loaded")
+    typer.echo(f"\nDemo logins (password for all: {demo_data.DEMO_PASSWORD}):")
+    _table(["username", "name", "role", "organisation"], demo_data.demo_logins())
     if serve:
         _serve(host, port)
-
-
-def _print_logins(result: object, logins: object) -> None:
-    """Print the demo logins, whichever shape demo.load or demo.LOGINS gives them in."""
-    rows: Any = None
-    for candidate in (result, logins):
-        if isinstance(candidate, dict) and "logins" in candidate:
-            candidate = candidate["logins"]
-        elif hasattr(candidate, "logins"):
-            candidate = candidate.logins
-        if isinstance(candidate, list | tuple) and candidate:
-            rows = candidate
-            break
-    if not rows:
-        return
-    typer.echo("\nDemo logins:")
-    for row in rows:
-        if isinstance(row, dict):
-            typer.echo("  " + "  ".join(f"{k}={v}" for k, v in row.items()))
-        elif isinstance(row, list | tuple):
-            typer.echo("  " + "  ".join(str(v) for v in row))
-        else:
-            typer.echo(f"  {row}")
 
 
 # -- organisations and users ------------------------------------------------------------------
