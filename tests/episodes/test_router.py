@@ -310,7 +310,8 @@ class TestTransitions:
         assert "allowed: assessed, not_eligible, withdrawn" in response.json()["detail"]
         session.expire_all()
         episode = session.get(Episode, uuid.UUID(eid))
-        assert episode is not None and episode.state == "candidate"
+        assert episode is not None
+        assert episode.state == "candidate"
         after = session.scalars(
             select(EpisodeEvent).where(EpisodeEvent.episode_id == uuid.UUID(eid))
         ).all()
@@ -320,7 +321,8 @@ class TestTransitions:
             .where(AuditEvent.action == "transition")
             .order_by(AuditEvent.at.desc())
         ).first()
-        assert attempt is not None and attempt.status_code == 409
+        assert attempt is not None
+        assert attempt.status_code == 409
 
     def test_stale_version_is_409(self, client: TestClient, session: Session, world: World) -> None:
         eid = _flag(client, session, world)["id"]

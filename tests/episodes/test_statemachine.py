@@ -55,7 +55,8 @@ class TestAssessment:
             State.ASSESSED, facts(State.CANDIDATE, eligible=True, answers={"stable": True})
         )
         assert not verdict.allowed
-        assert "home_ok" in verdict.reasons[0] and "support" in verdict.reasons[0]
+        assert "home_ok" in verdict.reasons[0]
+        assert "support" in verdict.reasons[0]
 
     def test_eligible_despite_an_unmet_required_criterion_is_refused(self) -> None:
         answers = {"stable": True, "home_ok": False, "support": True}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,6 @@ from samband.models import (
     PatientRegistration,
     User,
 )
-
 
 # A column or mapped attribute holding a patient id.
 _Column = Any
