@@ -17,7 +17,7 @@ from samband.careplans.schemas import (
     CarePlanCreate,
     CarePlanUpdate,
 )
-from samband.episodes.access import episode_for, record_event, require_open
+from samband.episodes.access import episode_for, not_found, record_event, require_open
 from samband.kit.errors import Conflict, InvalidInput, NotFound
 from samband.kit.time import utcnow
 from samband.models import CarePlan, CarePlanAcknowledgement, CarePlanVersion, Episode
@@ -215,15 +215,7 @@ def _load(
     """The plan and its episode, with the caller's access checked and logged."""
     plan = repository.get(ctx.session, care_plan_id)
     if plan is None:
-        ctx.log.record(
-            patient_id=None,
-            action=action,
-            resource_type=RESOURCE,
-            resource_id=care_plan_id,
-            allowed=False,
-            reason="no such care plan",
-        )
-        raise NotFound(f"care plan {care_plan_id} was not found")
+        raise not_found(ctx, "care plan", care_plan_id, action=action, resource_type=RESOURCE)
     episode = episode_for(
         ctx,
         plan.episode_id,

@@ -20,7 +20,7 @@ from samband.carerequests.schemas import (
     CareRequestTransition,
     Direction,
 )
-from samband.episodes.access import episode_for, record_event, require_open
+from samband.episodes.access import episode_for, not_found, record_event, require_open
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samband.kit.time import utcnow
 from samband.medications.service import medication_snapshot
@@ -232,15 +232,7 @@ def transition(
 def _load(ctx: Context, request_id: uuid.UUID, *, action: str) -> CareRequest:
     request = repository.get(ctx.session, request_id)
     if request is None:
-        ctx.log.record(
-            patient_id=None,
-            action=action,
-            resource_type=RESOURCE,
-            resource_id=request_id,
-            allowed=False,
-            reason="no such care request",
-        )
-        raise NotFound(f"care request {request_id} was not found")
+        raise not_found(ctx, "care request", request_id, action=action, resource_type=RESOURCE)
     return request
 
 

@@ -36,15 +36,14 @@ def episode_for(
         else repository.get(ctx.session, episode_id)
     )
     if episode is None:
-        ctx.log.record(
-            patient_id=None,
+        raise not_found(
+            ctx,
+            "episode",
+            episode_id,
             action=action,
             resource_type=resource_type,
-            resource_id=resource_id or episode_id,
-            allowed=False,
-            reason="no such episode",
+            resource_id=resource_id,
         )
-        raise NotFound(f"episode {episode_id} was not found")
     require_patient_access(
         ctx,
         episode.patient_id,
@@ -54,6 +53,28 @@ def episode_for(
         resource_id=resource_id or episode.id,
     )
     return episode
+
+
+def not_found(
+    ctx: Context,
+    what: str,
+    thing_id: uuid.UUID,
+    *,
+    action: str,
+    resource_type: str | None = None,
+    resource_id: object = None,
+) -> NotFound:
+    """Log the attempt on something that does not exist (no patient known) and return the
+    404 to raise: an attempt is logged whether or not its target exists."""
+    ctx.log.record(
+        patient_id=None,
+        action=action,
+        resource_type=resource_type or what.replace(" ", "_"),
+        resource_id=resource_id or thing_id,
+        allowed=False,
+        reason=f"no such {what}",
+    )
+    return NotFound(f"{what} {thing_id} was not found")
 
 
 def require_open(episode: Episode, doing: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from samband.episodes.access import episode_for, record_event, require_open
+from samband.episodes.access import episode_for, not_found, record_event, require_open
 from samband.kit.errors import Conflict, InvalidInput, NotFound
 from samband.kit.time import utcnow
 from samband.medications import repository
@@ -166,15 +166,7 @@ def _load(
 ) -> tuple[Medication, Episode]:
     medication = repository.get(ctx.session, medication_id)
     if medication is None:
-        ctx.log.record(
-            patient_id=None,
-            action=action,
-            resource_type=RESOURCE,
-            resource_id=medication_id,
-            allowed=False,
-            reason="no such medication",
-        )
-        raise NotFound(f"medication {medication_id} was not found")
+        raise not_found(ctx, "medication", medication_id, action=action, resource_type=RESOURCE)
     episode = episode_for(
         ctx,
         medication.episode_id,
