@@ -6,7 +6,8 @@ import logging
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +16,11 @@ from samband.config import get_settings
 from samband.db import make_engine, make_sessionmaker
 from samband.deps import reject_nul_characters
 from samband.kit.errors import SambandError, Unauthenticated
+from samband.web.auth import login_redirect
+from samband.web.base import HERE as WEB_DIR
+from samband.web.base import LoginRequired, render
+
+WEB_STATIC = WEB_DIR / "static"
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,7 @@ def create_app(
     _add_error_handlers(app)
     for router in _routers():
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(WEB_STATIC)), name="static")
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -57,6 +64,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.pathways.router import router as pathways
     from samband.patients.router import router as patients
     from samband.security.router import router as auth
+    from samband.web.routers import routers as web
 
     return [
         auth,
@@ -68,12 +76,19 @@ def _routers() -> list:  # type: ignore[type-arg]
         care_requests,
         medications,
         audit,
+        *web,
     ]
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    def _login(_request: Request, exc: LoginRequired) -> Response:
+        return login_redirect(exc.next_path)
+
     @app.exception_handler(SambandError)
-    def _samband_error(_request: Request, exc: SambandError) -> JSONResponse:
+    def _samband_error(request: Request, exc: SambandError) -> Response:
+        if not request.url.path.startswith(("/api/", "/fhir/")):
+            return render(request, "error.html", status_code=exc.status_code, message=exc.message)
         body: dict[str, object] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["field"] = exc.field

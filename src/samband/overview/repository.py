@@ -1,0 +1,65 @@
+"""Queries for the command centre's overview."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samband.models import (
+    CareRequest,
+    Episode,
+    EpisodeParticipant,
+    Organisation,
+    Patient,
+    ReservedBed,
+    Unit,
+    User,
+)
+
+
+def episodes_of_organisation(
+    session: Session, organisation_id: uuid.UUID, states: list[str]
+) -> list[tuple[Episode, Patient]]:
+    """Episodes in these states that the organisation takes part in (its care relationship)."""
+    rows = session.execute(
+        select(Episode, Patient)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .join(EpisodeParticipant, EpisodeParticipant.episode_id == Episode.id)
+        .where(EpisodeParticipant.organisation_id == organisation_id, Episode.state.in_(states))
+        .order_by(Episode.started_at, Episode.created_at)
+    )
+    return [(episode, patient) for episode, patient in rows.tuples()]
+
+
+def incoming_requests(
+    session: Session, organisation_id: uuid.UUID, states: list[str]
+) -> list[tuple[CareRequest, Patient, Organisation]]:
+    rows = session.execute(
+        select(CareRequest, Patient, Organisation)
+        .join(Episode, Episode.id == CareRequest.episode_id)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .join(Organisation, Organisation.id == CareRequest.from_organisation_id)
+        .where(CareRequest.to_organisation_id == organisation_id, CareRequest.state.in_(states))
+        .order_by(CareRequest.created_at)
+    )
+    return [(r, p, o) for r, p, o in rows.tuples()]
+
+
+def reserved_beds(session: Session) -> list[tuple[Unit, int, int]]:
+    """Per unit with reserved beds: (unit, free, total)."""
+    free = func.count(ReservedBed.id).filter(ReservedBed.occupied_by_episode_id.is_(None))
+    rows = session.execute(
+        select(Unit, free, func.count(ReservedBed.id))
+        .join(ReservedBed, ReservedBed.unit_id == Unit.id)
+        .group_by(Unit.id)
+        .order_by(Unit.name)
+    )
+    return [(unit, int(f), int(total)) for unit, f, total in rows.tuples()]
+
+
+def users_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}

@@ -1,0 +1,141 @@
+"""What every page shares: templates, the logged-in user from the session cookie, language,
+times in Europe/Stockholm, and running a service call so that a refused form changes nothing.
+
+Pages call the same services as the API, with the same Context: the same access rules and
+the same access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+
+from samband.deps import Unit
+from samband.kit.errors import SambandError, Unauthenticated
+from samband.kit.time import STOCKHOLM
+from samband.security import service as security
+from samband.security.context import Context
+from samband.web.i18n import DEFAULT, LANGUAGES, translate
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "samband_session"
+LANGUAGE_COOKIE = "samband_lang"
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "–"
+    return value.astimezone(STOCKHOLM).strftime(fmt)
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.astimezone(STOCKHOLM).date()
+    return value.isoformat()
+
+
+templates.env.filters["local"] = _local
+templates.env.filters["day"] = _day
+
+
+class LoginRequired(Exception):
+    """No valid session: the app answers with a redirect to the login page."""
+
+    def __init__(self, next_path: str = "/") -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANGUAGE_COOKIE, DEFAULT)
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def get_web_context(unit: Unit, request: Request) -> Context:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired(request.url.path)
+    try:
+        unit.actor = security.authenticate_token(unit.session, token)
+    except Unauthenticated:
+        raise LoginRequired(request.url.path) from None
+    return Context(session=unit.session, actor=unit.actor, log=unit.log)
+
+
+WebContext = Annotated[Context, Depends(get_web_context)]
+
+
+def render(
+    request: Request,
+    template: str,
+    ctx: Context | None = None,
+    *,
+    status_code: int = 200,
+    **data: Any,
+) -> HTMLResponse:
+    lang = language(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "actor": ctx.actor if ctx else None,
+            "lang": lang,
+            "t": lambda key: translate(key, lang),
+            **data,
+        },
+        status_code=status_code,
+    )
+
+
+@dataclass
+class FormErrors:
+    """Errors by field name ('' for the form as a whole), shown next to the fields."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def get(self, name: str) -> str | None:
+        return self.fields.get(name)
+
+    @property
+    def general(self) -> str | None:
+        return self.fields.get("")
+
+
+def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErrors]:
+    """Build a schema from form data; on failure, the errors by field."""
+    try:
+        return model.model_validate(data), FormErrors()
+    except ValidationError as exc:
+        errors = FormErrors()
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or ""
+            message = str(error["msg"]).removeprefix("Value error, ")
+            errors.fields.setdefault(name, message)
+        return None, errors
+
+
+def attempt(ctx: Context, action: Callable[[], T]) -> tuple[T | None, FormErrors]:
+    """Run a service call inside a savepoint: if it is refused, whatever it wrote is undone
+    (the access log entries stay), and the refusal comes back as form errors."""
+    try:
+        with ctx.session.begin_nested():
+            return action(), FormErrors()
+    except SambandError as exc:
+        return None, FormErrors({exc.field or "": exc.message})
