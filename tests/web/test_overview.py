@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from samband.web.i18n import LANGUAGES, TEXTS
+from tests.factories import (
+    auth,
+    make_episode,
+    make_organisation,
+    make_patient,
+    make_unit,
+    make_user,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "samband" / "web" / "templates"
+
+
+def login(client: TestClient, session: Session, user: object) -> None:
+    client.cookies.set("samband_session", auth(session, user)["Authorization"][7:])  # type: ignore[arg-type]
+
+
+class TestLogin:
+    def test_pages_need_login(self, client: TestClient) -> None:
+        response = client.get("/", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=/"
+
+    def test_wrong_password_shows_the_error(self, client: TestClient, session: Session) -> None:
+        make_user(session, make_organisation(session), username="lisa.ssk")
+        response = client.post("/login", data={"username": "lisa.ssk", "password": "nope-nope"})
+        assert response.status_code == 401
+        assert "Fel användarnamn eller lösenord" in response.text
+
+    def test_login_sets_the_session_and_goes_on(self, client: TestClient, session: Session) -> None:
+        make_user(session, make_organisation(session), username="kalle.ssk")
+        response = client.post(
+            "/login",
+            data={"username": "kalle.ssk", "password": "test-password-1", "next": "/patients"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/patients"
+        assert "samband_session" in response.cookies
+
+    def test_next_cannot_leave_the_site(self, client: TestClient, session: Session) -> None:
+        make_user(session, make_organisation(session), username="olle.ssk")
+        response = client.post(
+            "/login",
+            data={"username": "olle.ssk", "password": "test-password-1", "next": "//evil.example"},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == "/"
+
+
+class TestOverview:
+    def test_shows_own_patients_at_home_and_candidates_only(
+        self, client: TestClient, session: Session
+    ) -> None:
+        clinic = make_organisation(session)
+        ward = make_unit(session, clinic, beds=2)
+        nurse = make_user(session, clinic, unit=ward)
+        home = make_episode(
+            session, make_patient(session, given_name="Hemma"), unit=ward, state="at_home"
+        )
+        make_episode(session, make_patient(session, given_name="Kandidat"), unit=ward)
+        other = make_unit(session, make_organisation(session))
+        make_episode(
+            session, make_patient(session, given_name="Främling"), unit=other, state="at_home"
+        )
+        login(client, session, nurse)
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "Hemma" in page.text
+        assert "Kandidat" in page.text
+        assert "Främling" not in page.text
+        assert 'data-poll="/overview/live"' in page.text
+        assert re.search(r"<strong>2</strong> / 2", page.text)
+        live = client.get("/overview/live")
+        assert live.status_code == 200
+        assert "<html" not in live.text
+        assert f"/patients/{home.patient_id}" in live.text
+
+    def test_english_is_selectable(self, client: TestClient, session: Session) -> None:
+        login(client, session, make_user(session, make_organisation(session)))
+        client.get("/language/en")
+        assert "Patients at home" in client.get("/").text
+        client.get("/language/sv")
+        assert "Patienter hemma" in client.get("/").text
+
+
+class TestTexts:
+    def test_every_text_used_in_a_template_exists_in_both_languages(self) -> None:
+        used: set[str] = set()
+        for template in TEMPLATES.glob("*.html"):
+            used |= set(
+                re.findall(r"""\bt\(\s*["']([a-z0-9_.-]+)["']\s*\)""", template.read_text())
+            )
+        missing = {key for key in used if key not in TEXTS}
+        assert not missing, f"add these keys to web/i18n.py: {sorted(missing)}"
+        for key, entry in TEXTS.items():
+            assert set(LANGUAGES) <= set(entry), key
