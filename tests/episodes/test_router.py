@@ -411,3 +411,18 @@ class TestCareRelationshipAfterEnd:
         session.flush()
         response = client.get(f"/api/v1/patients/{patient.id}", headers=auth(session, nurse))
         assert (response.status_code == 200) is visible
+
+
+class TestListing:
+    def test_lists_only_episodes_of_patients_in_a_care_relationship(
+        self, client: TestClient, session: Session
+    ) -> None:
+        a_unit = make_unit(session, make_organisation(session))
+        b_unit = make_unit(session, make_organisation(session))
+        mine = make_episode(session, make_patient(session), unit=a_unit)
+        make_episode(session, make_patient(session), unit=b_unit)
+        nurse = make_user(session, a_unit.organisation)
+        response = client.get("/api/v1/episodes", headers=auth(session, nurse))
+        assert response.status_code == 200
+        assert [e["id"] for e in response.json()["items"]] == [str(mine.id)]
+        assert response.json()["total"] == 1

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from samband.models import (
     ApiToken,
@@ -56,13 +56,16 @@ def care_relationship_clause(
     Emergency access is a separate condition (``emergency_clause``), so it can be flagged.
     """
     since = now - timedelta(days=days_after_end)
+    # An alias: the caller's query may itself select from episodes (GET /episodes), and an
+    # un-aliased subquery would then correlate to it and compare a row with itself.
+    episode = aliased(Episode)
     through_episode = exists(
-        select(Episode.id)
-        .join(EpisodeParticipant, EpisodeParticipant.episode_id == Episode.id)
+        select(episode.id)
+        .join(EpisodeParticipant, EpisodeParticipant.episode_id == episode.id)
         .where(
-            Episode.patient_id == patient_id_column,
+            episode.patient_id == patient_id_column,
             EpisodeParticipant.organisation_id == organisation_id,
-            or_(Episode.ended_at.is_(None), Episode.ended_at >= since),
+            or_(episode.ended_at.is_(None), episode.ended_at >= since),
         )
     )
     through_registration = exists(
