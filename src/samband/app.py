@@ -62,7 +62,9 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.medications.router import router as medications
     from samband.organisations.router import router as organisations
     from samband.pathways.router import router as pathways
+    from samband.patientcopy.router import router as patient_copy
     from samband.patients.router import router as patients
+    from samband.rounds.router import router as rounds
     from samband.security.router import router as auth
     from samband.web.routers import routers as web
 
@@ -75,6 +77,8 @@ def _routers() -> list:  # type: ignore[type-arg]
         care_plans,
         care_requests,
         medications,
+        patient_copy,
+        rounds,
         audit,
         *web,
     ]

@@ -13,6 +13,7 @@ from samband.episodes.schemas import (
     ChecklistItemRead,
     ChecklistSign,
     ChecklistUnsign,
+    ContactCreate,
     EpisodeCreate,
     EpisodeRead,
     EpisodeUpdate,
@@ -140,3 +141,16 @@ def unsign_checklist_item(
 ) -> ChecklistItemRead:
     """Take a signature back before the patient goes home (with a reason)."""
     return ChecklistItemRead.model_validate(service.unsign_item(ctx, episode_id, key, data))
+
+
+@router.post(
+    "/{episode_id}/contacts",
+    response_model=EventRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+def record_contact(ctx: ContextDep, episode_id: uuid.UUID, data: ContactCreate) -> EventRead:
+    """Record a call with the patient at home, e.g. the ward's call in the evening of day 1
+    (`kind: day1`): who called, when, whom they spoke with, how it went. A line on the
+    timeline; only while the patient is at home."""
+    return EventRead.model_validate(service.record_contact(ctx, episode_id, data))

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from samband.episodes.states import EpisodeType, State
-from samband.kit.schemas import ReadModel, Text
+from samband.kit.schemas import ReadModel, ShortText, Text
 
 PARTICIPANT_ROLES = (
     "responsible",
@@ -137,3 +137,25 @@ class ChecklistUnsign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text
+
+
+class ContactCreate(BaseModel):
+    """A phone or video contact with the patient at home, e.g. the ward's call in the evening
+    of day 1."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["day1", "phone"] = Field(
+        default="day1", description="day1: the ward's call in the evening of day 1"
+    )
+    at: AwareDatetime | None = Field(
+        default=None, description="when the call took place (default: now); not in the future"
+    )
+    caller: ShortText | None = Field(
+        default=None, description="who called, if not the user recording it"
+    )
+    spoke_with: Literal["patient", "next_of_kin", "nobody"] = "patient"
+    outcome: Literal["well", "concerns", "not_reached"] = Field(
+        description="well: all is well; concerns: something to follow up; not_reached"
+    )
+    note: Text | None = None

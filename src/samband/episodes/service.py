@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from samband.episodes import repository
@@ -11,6 +12,7 @@ from samband.episodes.access import episode_for, record_event, require_open
 from samband.episodes.schemas import (
     ChecklistSign,
     ChecklistUnsign,
+    ContactCreate,
     EpisodeCreate,
     EpisodeUpdate,
     ParticipantCreate,
@@ -334,6 +336,49 @@ def _readmit(ctx: Context, episode: Episode, data: TransitionCreate) -> dict[str
     bed.occupied_by_episode_id = episode.id
     bed.occupied_since = utcnow()
     return {"ward_unit_id": str(unit.id), "reserved_bed": bed.label, "route": "direct_admission"}
+
+
+# -- contacts -------------------------------------------------------------------------------
+
+
+def record_contact(ctx: Context, episode_id: uuid.UUID, data: ContactCreate) -> EpisodeEvent:
+    """Record a call with the patient at home (e.g. the ward's call in the evening of day 1)
+    as a line on the timeline."""
+    episode = episode_for(
+        ctx,
+        episode_id,
+        permission=Permission.EPISODE_UPDATE,
+        action="update",
+        resource_type="contact",
+        lock=True,
+    )
+    if episode.state != State.AT_HOME.value:
+        raise Conflict(
+            f"the episode is {episode.state}: contacts at home are recorded while the patient "
+            "is at home"
+        )
+    now = utcnow()
+    at = data.at or now
+    if at > now + timedelta(minutes=5):
+        raise InvalidInput("the call cannot be in the future", field="at")
+    if data.outcome == "not_reached" and data.spoke_with != "nobody":
+        raise InvalidInput(
+            "the call did not reach anyone: choose 'nobody' as whom you spoke with",
+            field="spoke_with",
+        )
+    kind = "contact.day1" if data.kind == "day1" else "contact.phone"
+    return record_event(
+        ctx,
+        episode,
+        kind,
+        reason=data.note,
+        data={
+            "at": at.isoformat(),
+            "caller": data.caller or ctx.actor.full_name,
+            "spoke_with": data.spoke_with,
+            "outcome": data.outcome,
+        },
+    )
 
 
 # -- checklist ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from samband.models.episodes import ChecklistItem, Episode, EpisodeEvent, Episod
 from samband.models.medications import Medication
 from samband.models.organisations import ApiToken, Organisation, ReservedBed, Unit, User
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration
+from samband.models.rounds import Round, RoundNote
 
 __all__ = [
     "ApiToken",
@@ -27,6 +28,8 @@ __all__ = [
     "Patient",
     "PatientRegistration",
     "ReservedBed",
+    "Round",
+    "RoundNote",
     "Unit",
     "User",
 ]

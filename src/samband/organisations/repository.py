@@ -55,3 +55,33 @@ def users_of(session: Session, organisation_id: uuid.UUID) -> list[User]:
 def add(session: Session, thing: Organisation | Unit | User) -> None:
     session.add(thing)
     session.flush()
+
+
+def units_with_organisation(session: Session, kinds: set[str] | None = None) -> list[Unit]:
+    """Units with their organisation loaded, optionally only of organisations of these kinds."""
+    query = select(Unit).join(Organisation, Organisation.id == Unit.organisation_id)
+    if kinds is not None:
+        query = query.where(Organisation.kind.in_(sorted(kinds)))
+    return list(
+        session.scalars(
+            query.options(selectinload(Unit.organisation)).order_by(Organisation.name, Unit.name)
+        )
+    )
+
+
+def users_by_ids(session: Session, ids: set[uuid.UUID]) -> list[User]:
+    if not ids:
+        return []
+    return list(session.scalars(select(User).where(User.id.in_(sorted(ids)))))
+
+
+def active_users_of(session: Session, organisation_ids: set[uuid.UUID]) -> list[User]:
+    if not organisation_ids:
+        return []
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.organisation_id.in_(sorted(organisation_ids)), User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from samband.kit.errors import Conflict, InvalidInput, NotFound
-from samband.models import Organisation, User
+from samband.models import Organisation, Unit, User
 from samband.organisations import repository
 from samband.organisations.schemas import OrganisationCreate, UserCreate
 from samband.security.context import Context
@@ -31,6 +31,25 @@ def get_organisation(ctx: Context, organisation_id: uuid.UUID) -> Organisation:
 def list_staff(ctx: Context, organisation_id: uuid.UUID) -> list[User]:
     get_organisation(ctx, organisation_id)
     return repository.users_of(ctx.session, organisation_id)
+
+
+def units(ctx: Context, *, kinds: set[str] | None = None) -> list[Unit]:
+    """Units with their organisation (e.g. the hospital units that can be responsible)."""
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    return repository.units_with_organisation(ctx.session, kinds)
+
+
+def user_names(ctx: Context, user_ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Staff names by user id, for showing who did what."""
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    ids = {i for i in user_ids if i is not None}
+    return {u.id: u.full_name for u in repository.users_by_ids(ctx.session, ids)}
+
+
+def staff_of(ctx: Context, organisation_ids: set[uuid.UUID]) -> list[User]:
+    """The active staff of these organisations, by name."""
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    return repository.active_users_of(ctx.session, organisation_ids)
 
 
 def all_organisations(session: Session) -> list[Organisation]:

@@ -106,6 +106,8 @@ class FormErrors:
     """Errors by field name ('' for the form as a whole), shown next to the fields."""
 
     fields: dict[str, str] = field(default_factory=dict)
+    # Every reason a refused transition gave (the API's "reasons"), to show as a list.
+    reasons: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -138,4 +140,7 @@ def attempt(ctx: Context, action: Callable[[], T]) -> tuple[T | None, FormErrors
         with ctx.session.begin_nested():
             return action(), FormErrors()
     except SambandError as exc:
-        return None, FormErrors({exc.field or "": exc.message})
+        reasons = exc.details.get("reasons")
+        return None, FormErrors(
+            {exc.field or "": exc.message}, reasons=list(reasons) if reasons else []
+        )

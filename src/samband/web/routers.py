@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from samband.web import auth, overview
+from samband.web import auth, carerequests, copy, flow, overview, patients, rounds
 
-routers: list[APIRouter] = [auth.router, overview.router]
+routers: list[APIRouter] = [
+    auth.router,
+    overview.router,
+    copy.router,
+    rounds.router,
+    patients.router,
+    flow.router,
+    carerequests.router,
+]

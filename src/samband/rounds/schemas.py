@@ -1,0 +1,145 @@
+"""The shapes of the daily round's API: the round, its list of patients, the structured note."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from samband.kit.schemas import ReadModel, ShortText
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Criterion = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+VideoUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s<>\"']+$"),
+]
+
+
+class Decision(StrEnum):
+    CONTINUE = "continue"
+    CHANGE_PLAN = "change_plan"
+    DISCHARGE = "discharge"
+    READMIT = "readmit"
+
+
+class ParticipantRole(StrEnum):
+    PHYSICIAN = "physician"
+    WARD_NURSE = "ward_nurse"
+    HOME_HEALTH_NURSE = "home_health_nurse"
+    PATIENT = "patient"
+    NEXT_OF_KIN = "next_of_kin"
+    OTHER = "other"
+
+
+class PresentBy(StrEnum):
+    ON_SITE = "on_site"
+    VIDEO = "video"
+    PHONE = "phone"
+
+
+class RoundParticipant(BaseModel):
+    """Who took part in the round for this patient, and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: ParticipantRole
+    name: ShortText | None = Field(default=None, description="optional for patient / next of kin")
+    present_by: PresentBy
+
+
+class RoundNoteCreate(BaseModel):
+    """A structured round note (situation, assessment, decision). The decision carries out
+    its transition: discharge → discharged (physician only), readmit → readmitted (needs
+    ward_unit_id; use_reserved_bed takes a reserved bed, trygghetsplats)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episode_id: uuid.UUID
+    situation: Note
+    assessment: Note
+    decision: Decision
+    decision_note: Note | None = Field(
+        default=None, description="the reason, shown on the timeline with the transition"
+    )
+    participants: list[RoundParticipant] = Field(min_length=1, max_length=20)
+    criteria_met: list[Criterion] = Field(
+        default_factory=list,
+        max_length=30,
+        description="discharge criteria of the current care plan that are met",
+    )
+    ward_unit_id: uuid.UUID | None = Field(default=None, description="for decision 'readmit'")
+    use_reserved_bed: bool = Field(default=True, description="for decision 'readmit'")
+
+
+class RoundUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    video_url: VideoUrl | None = Field(
+        default=None, description="the video meeting link (https://…); null removes it"
+    )
+
+
+class RoundRead(ReadModel):
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    unit_name: str
+    day: date
+    video_url: str | None
+    created_by_id: uuid.UUID
+    created_at: datetime
+
+
+class RoundNoteRead(ReadModel):
+    id: uuid.UUID
+    round_id: uuid.UUID
+    round_day: date
+    episode_id: uuid.UUID
+    situation: str
+    assessment: str
+    decision: Decision
+    decision_note: str | None
+    transition_to: str | None
+    participants: list[RoundParticipant]
+    criteria_met: list[str]
+    plan_version: int | None
+    created_by_id: uuid.UUID
+    created_by_name: str
+    created_at: datetime
+
+
+class CriterionRead(BaseModel):
+    criterion: str
+    met: bool = Field(description="marked met in the latest round note")
+
+
+class PersonRead(BaseModel):
+    id: uuid.UUID
+    full_name: str
+
+
+class RoundPatientRead(BaseModel):
+    episode_id: uuid.UUID
+    patient_id: uuid.UUID
+    patient_name: str
+    state: str
+    episode_day: int = Field(description="day 1 is the day the patient went home")
+    pathway: str
+    pathway_title: str
+    care_contact: PersonRead | None
+    responsible_physician: PersonRead | None
+    plan_version: int | None
+    discharge_criteria: list[CriterionRead]
+    latest_note: RoundNoteRead | None
+    # These come with the monitoring and planning issues; null until then.
+    news2_trend: list[int] | None = None
+    open_alerts: int | None = None
+    visits_done: int | None = None
+
+
+class RoundListRead(BaseModel):
+    round: RoundRead
+    patients: list[RoundPatientRead]
