@@ -75,3 +75,25 @@ run_pytest() {
 pytest_summary() {
     grep -E '(passed|failed|error|no tests ran).* in [0-9.]+s' "$1" | tail -n 1 || true
 }
+
+# ensure_chromium: the browser tests drive Debian's chromium (/usr/bin/chromium) through
+# Playwright's Python API. Install it when it is missing and we are root (CI runs as root);
+# otherwise say that the browser tests will be skipped (they fail instead when CI is set).
+# `playwright install` is never run: no browser is downloaded from outside Debian.
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ]; then
+        echo "using /usr/bin/chromium"
+        return 0
+    fi
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        local log
+        log="$(mktemp -t samband-chromium.XXXXXX.log)"
+        if { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >"$log" 2>&1; then
+            echo "installed Debian's chromium for the browser tests (log: $log)"
+        else
+            echo "could not install chromium (see $log); the browser tests will be skipped, or fail under CI"
+        fi
+    else
+        echo "/usr/bin/chromium is missing and we are not root: the browser tests will be skipped (apt-get install chromium)"
+    fi
+}

@@ -612,3 +612,7 @@ _FLOW_TEXTS: dict[str, tuple[str, str]] = {
 }
 for _key, (_sv, _en) in _FLOW_TEXTS.items():
     TEXTS.setdefault(_key, {"sv": _sv, "en": _en})
+
+
+# The patient page's round notes (lead).
+TEXTS.update({"patient.by": {"sv": "Av", "en": "By"}})

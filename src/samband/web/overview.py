@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from samband.kit.time import STOCKHOLM
 from samband.overview import service
 from samband.web.base import WebContext, render
 
@@ -13,7 +16,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, ctx: WebContext) -> HTMLResponse:
-    return render(request, "overview.html", ctx, o=service.overview(ctx))
+    now_label = datetime.now(STOCKHOLM).strftime("%H:%M:%S")
+    return render(request, "overview.html", ctx, o=service.overview(ctx), now_label=now_label)
 
 
 @router.get("/overview/live", response_class=HTMLResponse)

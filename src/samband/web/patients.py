@@ -24,6 +24,7 @@ from samband.overview.service import episode_day
 from samband.pathways.definition import registry
 from samband.patients import service as patients
 from samband.patients.schemas import PatientCreate
+from samband.rounds import service as rounds
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.web.base import FormErrors, WebContext, attempt, parse_form, render
@@ -194,6 +195,7 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
         "requests": requests,
         "checklist": list(episode.checklist),
         "names": organisations.user_names(ctx, user_ids),
+        "round_notes": rounds.notes_for_episode(ctx, episode.id),
         "day": episode_day(episode) if episode.state == "at_home" else None,
         "actions": actions_for(ctx, episode),
     }

@@ -1,0 +1,477 @@
+"""The pages in real headless Chromium (Debian's chromium through Playwright's sync API):
+log in, the live overview, keyboard use, labels, no sideways scrolling at 1024 px, what an
+unrelated organisation sees, the whole OPAT flow through the forms, and taking Lisa home as a
+new user would. The tests write the screenshots in docs/screenshots/.
+
+Fixtures: tests/web/conftest.py (a live server on its own database with the demo data).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from samband.demo import DEMO_PASSWORD
+from tests.web.browser_support import check_page, login, personnummer, screenshot
+
+pytestmark = pytest.mark.browser
+
+LIVE_TIMEOUT_MS = 15_000  # the overview refreshes itself at least this often
+
+
+def api(base_url: str, username: str) -> httpx.Client:
+    """The JSON API as a demo user (to change data behind a page's back)."""
+    token = httpx.post(
+        f"{base_url}/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    return httpx.Client(
+        base_url=f"{base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+def unit_id(client: httpx.Client, organisation: str, unit: str) -> str:
+    for org in client.get("/organisations").raise_for_status().json():
+        if org["code"] == organisation:
+            return next(u["id"] for u in org["units"] if u["code"] == unit)
+    raise AssertionError(f"no organisation {organisation}")
+
+
+def patient_href(page: Any, name: str) -> str:
+    href = page.get_by_role("link", name=name).first.get_attribute("href")
+    assert href, f"no link to {name}"
+    return str(href)
+
+
+class TestLoginAndOverview:
+    def test_login_then_the_overview_shows_kim_and_refreshes_by_itself(
+        self, page: Any, live_server: str
+    ) -> None:
+        page.goto("/")
+        page.wait_for_url("**/login?next=/")
+        check_page(page)
+        screenshot(page, "login")
+
+        login(page, "ssk.bertil")
+        at_home = page.locator("section", has=page.get_by_role("heading", name="Patienter hemma"))
+        assert at_home.get_by_role("link", name="Kim Sandberg").is_visible()
+        assert page.get_by_role("heading", name="Kandidater att bedöma").is_visible()
+        check_page(page)
+        screenshot(page, "overview")
+
+        # A new candidate flagged by someone else shows without a reload.
+        with api(live_server, "ssk.bertil") as client:
+            patient = client.post(
+                "/patients",
+                json={"personnummer": personnummer(), "given_name": "Vera", "family_name": "Live"},
+            ).raise_for_status()
+            client.post(
+                "/episodes",
+                json={
+                    "patient_id": patient.json()["id"],
+                    "pathway": "opat",
+                    "type": "early_supported_discharge",
+                    "responsible_unit_id": unit_id(client, "INF-FALUN", "INF-AVD11"),
+                    "reason": "flagged by a colleague",
+                },
+            ).raise_for_status()
+        candidates = page.locator(
+            "section", has=page.get_by_role("heading", name="Kandidater att bedöma")
+        )
+        candidates.get_by_role("link", name="Vera Live").wait_for(timeout=LIVE_TIMEOUT_MS)
+
+    def test_wrong_password_says_so_and_stays_on_the_login_page(self, page: Any) -> None:
+        page.goto("/login")
+        page.get_by_label("Användarnamn").fill("ssk.bertil")
+        page.get_by_label("Lösenord").fill("not-the-password")
+        page.get_by_role("button", name="Logga in").click()
+        assert page.get_by_role("alert").inner_text() == "Fel användarnamn eller lösenord."
+        assert "/login" in page.url
+        check_page(page)
+
+
+class TestKeyboard:
+    def test_the_skip_link_comes_first_and_moves_focus_to_the_content(self, page: Any) -> None:
+        login(page, "ssk.bertil")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        assert focused == "Hoppa till innehållet"
+        assert page.evaluate("document.activeElement.getBoundingClientRect().left >= 0"), (
+            "the skip link must be visible when focused"
+        )
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+
+    def test_logging_in_with_the_keyboard_alone(self, page: Any) -> None:
+        page.goto("/login")
+        first_focusable = page.evaluate(
+            "document.querySelector('a[href], button, input:not([type=hidden])').className"
+        )
+        assert first_focusable == "skip", "the skip link must come first in the Tab order"
+        # The user name field has autofocus; otherwise Tab on to it.
+        for _ in range(5):
+            if page.evaluate("document.activeElement.id") == "username":
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "username"
+        page.keyboard.type("ssk.bertil")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "password"
+        page.keyboard.type(DEMO_PASSWORD)
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="Översikt", level=1).wait_for()
+        assert page.url.endswith("/")
+
+
+class TestAccess:
+    def test_an_unrelated_organisation_gets_not_found_for_the_patient_page(
+        self, new_page: Any
+    ) -> None:
+        nurse = new_page()
+        login(nurse, "ssk.bertil")
+        kim = patient_href(nurse, "Kim Sandberg")
+
+        # Hemsjukvården Borlänge takes no part in any of Kim's episodes.
+        stranger = new_page()
+        login(stranger, "hsv.hanna")
+        response = stranger.goto(kim)
+        assert response is not None
+        assert response.status == 404
+        assert stranger.get_by_role("heading", level=1).inner_text() == "Något blev fel"
+        content = stranger.content()
+        assert "Kim" not in content
+        assert "Sandberg" not in content
+        check_page(stranger)
+
+
+class TestRoundAndCopy:
+    def test_the_round_list_and_the_patients_copy_with_its_pdf(self, page: Any) -> None:
+        login(page, "lakare.anna")
+        kim = patient_href(page, "Kim Sandberg")
+
+        page.get_by_role("link", name="Rond", exact=True).click()
+        check_page(page)
+        page.get_by_role("button", name="Öppna ronden").click()
+        page.get_by_role("heading", level=1, name="Rond: Infektionsavdelning 11").wait_for()
+        kim_section = page.locator("section", has=page.get_by_role("link", name="Kim Sandberg"))
+        assert kim_section.get_by_text("OPAT").first.is_visible()
+        check_page(page)
+        screenshot(page, "round")
+
+        page.goto(f"{kim}/copy")
+        assert page.get_by_role("heading", level=1).inner_text() != ""
+        assert page.get_by_text("Kim Sandberg").first.is_visible()
+        check_page(page)
+        screenshot(page, "patient-copy")
+        assert_pdf(page)
+
+
+def assert_pdf(page: Any) -> None:
+    """The copy page's PDF link gives a PDF (fetched with the browser's own login)."""
+    link = page.get_by_role("link", name="Ladda ner PDF")
+    href = link.get_attribute("href")
+    response = page.request.get(href)
+    assert response.ok, response.status
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+
+
+# -- the care flow through the pages ----------------------------------------------------------
+
+
+def labelled(page: Any, label: str) -> Any:
+    """The field with exactly this label (a required field's label ends with '*')."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
+def action(page: Any, name: str) -> None:
+    """Follow one of the patient page's actions (the links in its Åtgärder block)."""
+    page.locator("#actions").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state()
+    check_page(page)
+
+
+def submit(page: Any, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()
+    check_page(page)
+
+
+def notice(page: Any) -> str:
+    return str(page.get_by_role("status").first.inner_text())
+
+
+def state_badge(page: Any) -> str:
+    return str(page.locator("#h-episode .badge").inner_text())
+
+
+def sign_everything_i_may(page: Any, patient_url: str) -> list[str]:
+    """On the checklist page, sign every item this user may sign; the labels signed."""
+    page.goto(patient_url)
+    if page.locator("#actions").get_by_role("link", name="Checklista före hemgång").count() == 0:
+        return []
+    action(page, "Checklista före hemgång")
+    signed = []
+    while page.get_by_role("button", name="Signera").count() > 0:
+        row = page.locator("tr", has=page.get_by_role("button", name="Signera")).first
+        signed.append(row.locator("td").first.inner_text())
+        row.get_by_label("Anteckning (valfri)").fill("klart")
+        row.get_by_role("button", name="Signera").click()
+        page.wait_for_load_state()
+        assert notice(page) == "Punkten är signerad."
+    check_page(page)
+    return signed
+
+
+def open_patient(page: Any, name: str) -> str:
+    """Find a patient on the patient list by name; returns the patient page's path."""
+    page.goto("/patients")
+    page.get_by_role("link", name=name).first.click()
+    page.get_by_role("heading", level=1, name=name).wait_for()
+    return str(page.url.split("?")[0])
+
+
+class TestTheWholeFlow:
+    def test_kim_from_candidate_to_discharge_through_the_pages(self, new_page: Any) -> None:
+        nurse = new_page()
+        login(nurse, "ssk.bertil")
+
+        # Register and flag: a wrong personnummer is refused next to its field first.
+        nurse.goto("/patients/new")
+        check_page(nurse)
+        pnr = personnummer(1972, 3, 14)
+        wrong = pnr[:-1] + str((int(pnr[-1]) + 1) % 10)
+        nurse.get_by_label("Personnummer").fill(wrong)
+        nurse.get_by_label("Förnamn").fill("Kim")
+        nurse.get_by_label("Efternamn").fill("Nyberg")
+        nurse.get_by_label("Telefon", exact=True).fill("070-111 22 33")
+        nurse.get_by_label("Gatuadress").fill("Slaggatan 4")
+        nurse.get_by_label("Postnummer").fill("791 62")
+        nurse.get_by_label("Ort").fill("Falun")
+        nurse.get_by_label("Närståendes namn").fill("Alex Nyberg")
+        nurse.get_by_label("Relation").fill("partner")
+        nurse.get_by_label("Närståendes telefon").fill("070-444 55 66")
+        nurse.get_by_label("Med patientens egna ord").fill("Att få sova hemma.")
+        nurse.get_by_label("Vårdflöde").select_option(value="opat")
+        nurse.get_by_label("Ansvarig enhet").select_option(
+            label="Infektionsavdelning 11 · Infektionskliniken, Falu lasarett"
+        )
+        nurse.get_by_label("Varför är patienten en kandidat?").fill("Erysipelas, stabil på iv")
+        submit(nurse, "Registrera och flagga")
+        field = nurse.get_by_label("Personnummer")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert nurse.locator("#f-personnummer-error").inner_text().strip()
+        assert field.get_attribute("aria-describedby") == "f-personnummer-error"
+        field.fill(pnr)
+        submit(nurse, "Registrera och flagga")
+        assert notice(nurse) == "Patienten är registrerad och flaggad som kandidat."
+        kim = nurse.url.split("?")[0]
+        assert state_badge(nurse) == "Kandidat"
+
+        # The physician assesses against the pathway's criteria.
+        physician = new_page()
+        login(physician, "lakare.anna")
+        physician.goto(kim)
+        action(physician, "Bedöm lämplighet")
+        for radio in physician.get_by_role("radio", name="Ja", exact=True).all():
+            radio.check()
+        submit(physician, "Spara bedömningen")
+        assert notice(physician) == "Bedömningen är sparad: lämplig."
+
+        # Consent, the responsible physician and care contact, the care plan.
+        nurse.goto(kim)
+        action(nurse, "Information och samtycke")
+        nurse.get_by_label("Patienten har fått information").check()
+        nurse.get_by_label("Närstående har fått information").check()
+        nurse.get_by_label("Patienten samtycker").check()
+        submit(nurse, "Registrera samtycke")
+        assert notice(nurse) == "Samtycket är registrerat."
+
+        action(nurse, "Ansvarig läkare och fast vårdkontakt")
+        nurse.get_by_label("Medicinskt ansvarig läkare").select_option(label="Anna Lindqvist")
+        contact = nurse.get_by_label("Fast vårdkontakt")
+        contact.select_option(
+            label=next(o for o in contact.locator("option").all_inner_texts() if "Bertil" in o)
+        )
+        submit(nurse, "Spara")
+        assert notice(nurse) == "Ansvarig läkare och fast vårdkontakt är sparade."
+
+        action(nurse, "Vårdplan (dokumenterad överenskommelse)")
+        submit(nurse, "Skapa från vårdflödets mall")
+        goals = nurse.get_by_label("Med patientens egna ord, ett per rad")
+        goals.fill("Att bli frisk hemma\nAtt kunna gå ut med hunden igen")
+        nurse.get_by_label("Vad ändrades?").fill("Kims egna mål")
+        submit(nurse, "Spara som ny version")
+        assert notice(nurse) == "En ny version av vårdplanen är sparad."
+        assert "Att kunna gå ut med hunden igen" in nurse.locator("#h-plan + *").inner_text() or (
+            "Att kunna gå ut med hunden igen" in nurse.content()
+        )
+        action(nurse, "Vårdplan (dokumenterad överenskommelse)")
+        nurse.get_by_label("Vem godkänner?").select_option(value="patient")
+        nurse.get_by_label("Namn", exact=True).fill("Kim Nyberg")
+        submit(nurse, "Registrera godkännande")
+        assert notice(nurse) == "Godkännandet är registrerat."
+
+        nurse.goto(kim)
+        action(nurse, "Läkemedelslista")
+        labelled(nurse, "Läkemedel").fill("Cefotaxim")
+        labelled(nurse, "Dos").fill("1 g")
+        nurse.get_by_label("Tider").fill("08:00 16:00 24:00")
+        nurse.get_by_label("Levereras av").fill("Infektionsavdelning 11")
+        nurse.get_by_label("Antal dagar").fill("7")
+        submit(nurse, "Lägg till läkemedel")
+        assert notice(nurse) == "Läkemedlet är tillagt."
+
+        nurse.goto(kim)
+        action(nurse, "Planeringen är klar")
+        submit(nurse, "Planeringen är klar")
+        assert notice(nurse) == "Planeringen är klar."
+        assert state_badge(nurse) == "Planerad"
+
+        # The care request to the municipality's home health care.
+        action(nurse, "Skicka vårdbegäran")
+        _choose_containing(nurse.get_by_label("Till"), "Hemsjukvården Falu")
+        nurse.get_by_label("Meddelande").fill("IV cefotaxim 1 g x 3 i 7 dagar, PICC-line.")
+        submit(nurse, "Skicka vårdbegäran")
+        assert notice(nurse) == "Vårdbegäran är skickad."
+
+        # Sending home now is refused, and the page says why; nothing changes.
+        nurse.goto(kim)
+        action(nurse, "Skicka hem")
+        submit(nurse, "Skicka hem")
+        refusal = nurse.get_by_role("alert")
+        assert "Det gick inte. Detta saknas:" in refusal.inner_text()
+        reasons = refusal.locator("li").all_inner_texts()
+        assert any("checklist" in r.lower() or "checklista" in r.lower() for r in reasons), reasons
+        nurse.goto(kim)
+        assert state_badge(nurse) == "Planerad"
+
+        # A second nurse of the municipality (not the one in the demo) accepts the request.
+        municipal = new_page()
+        login(municipal, "hsv.fredrik")
+        municipal.goto("/care-requests")
+        check_page(municipal)
+        incoming = municipal.locator(
+            "section", has=municipal.get_by_role("heading", name="Inkommande")
+        )
+        incoming.get_by_role("link", name="Kim Nyberg").first.click()
+        check_page(municipal)
+        if municipal.get_by_role("button", name="Acceptera").count() == 0:
+            submit(municipal, "Markera som mottagen")
+        submit(municipal, "Acceptera")
+        assert notice(municipal) == "Vårdbegäran är uppdaterad."
+        assert "Accepterad" in municipal.locator("dl.facts").inner_text()
+
+        # The checklist: the pharmacist reconciles the medication, the nurse signs the rest.
+        pharmacist = new_page()
+        login(pharmacist, "farmaceut.cecilia")
+        signed = sign_everything_i_may(pharmacist, kim)
+        assert any("Medication" in s for s in signed), signed
+        assert sign_everything_i_may(nurse, kim)
+
+        # Now the patient goes home.
+        nurse.goto(kim)
+        action(nurse, "Skicka hem")
+        submit(nurse, "Skicka hem")
+        assert notice(nurse) == "Patienten är hemma."
+        assert state_badge(nurse) == "Hemma"
+
+        # The daily round decides to discharge.
+        physician.goto("/rounds")
+        submit(physician, "Öppna ronden")
+        section = physician.locator(
+            "section.round-patient", has=physician.get_by_role("link", name="Kim Nyberg")
+        )
+        section.get_by_text("Skriv rondanteckning").click()
+        section.get_by_label("Namn, deltagare 1").fill("Anna Lindqvist")
+        section.get_by_label("Deltog via, deltagare 1").select_option(label="på plats")
+        section.get_by_label("Namn, deltagare 4").fill("Kim Nyberg")
+        section.get_by_label("Deltog via, deltagare 4").select_option(label="video")
+        section.get_by_label("Situation").fill("Feberfri sedan två dygn, mår bra.")
+        section.get_by_label("Bedömning").fill("CRP sjunker, kuren är klar.")
+        for box in section.get_by_role("checkbox").all():
+            if box.get_attribute("name") == "criteria_met":
+                box.check()
+        section.get_by_role("radio", name="Skriv ut").check()
+        section.get_by_label("Motivering").fill("Utskrivningskriterierna är uppfyllda.")
+        section.get_by_role("button", name="Spara rondanteckningen").click()
+        physician.wait_for_load_state()
+        check_page(physician)
+        section = physician.locator(
+            "section.round-patient", has=physician.get_by_role("link", name="Kim Nyberg")
+        )
+        problems = section.locator(".error, .field-error").all_inner_texts()
+        assert "Rondanteckningen är sparad." in section.inner_text(), problems
+        physician.goto(kim)
+        assert state_badge(physician) == "Utskriven"
+
+        # The patient's copy, and its PDF.
+        physician.goto(f"{kim}/copy")
+        check_page(physician)
+        assert "Kim Nyberg" in physician.content()
+        assert_pdf(physician)
+
+
+def _choose_containing(select: Any, text: str) -> None:
+    options = select.locator("option").all_inner_texts()
+    select.select_option(label=next(o for o in options if text in o))
+
+
+class TestTakeLisaHome:
+    """What a new user does after reading the README: the demo's Lisa is planned; her care
+    request to Falun's home health care waits for an answer and some checklist items are open."""
+
+    def test_home_health_care_accepts_then_the_nurse_signs_and_sends_lisa_home(
+        self, new_page: Any
+    ) -> None:
+        municipal = new_page()
+        login(municipal, "hsv.eva")
+        municipal.get_by_role("link", name="Vårdbegäranden").click()
+        incoming = municipal.locator(
+            "section", has=municipal.get_by_role("heading", name="Inkommande")
+        )
+        incoming.get_by_role("link", name="Lisa Ström").first.click()
+        check_page(municipal)
+        if municipal.get_by_role("button", name="Acceptera").count() == 0:
+            submit(municipal, "Markera som mottagen")
+        submit(municipal, "Acceptera")
+        assert notice(municipal) == "Vårdbegäran är uppdaterad."
+
+        nurse = new_page()
+        login(nurse, "ssk.bertil")
+        lisa = open_patient(nurse, "Lisa Ström")
+        check_page(nurse)
+        assert state_badge(nurse) == "Planerad"
+        assert sign_everything_i_may(nurse, lisa)
+        nurse.goto(lisa)
+        action(nurse, "Skicka hem")
+        submit(nurse, "Skicka hem")
+        assert notice(nurse) == "Patienten är hemma."
+        assert state_badge(nurse) == "Hemma"
+
+        # And she is on the command centre's overview.
+        nurse.get_by_role("link", name="Översikt").click()
+        at_home = nurse.locator("section", has=nurse.get_by_role("heading", name="Patienter hemma"))
+        assert at_home.get_by_role("link", name="Lisa Ström").is_visible()
+
+
+class TestPatientPage:
+    def test_the_patient_page_shows_the_whole_episode(self, page: Any) -> None:
+        login(page, "ssk.bertil")
+        page.get_by_role("link", name="Kim Sandberg").first.click()
+        page.get_by_role("heading", level=1, name="Kim Sandberg").wait_for()
+        for heading in (
+            "Åtgärder",
+            "Vårdplan (dokumenterad överenskommelse)",
+            "Läkemedelslista",
+            "Checklista före hemgång",
+            "Vårdbegäranden",
+            "Tidslinje",
+        ):
+            assert page.get_by_role("heading", name=heading, exact=True).is_visible(), heading
+        medications = page.locator("section[aria-labelledby=h-meds]")
+        assert "Cefotaxim" in medications.inner_text()
+        check_page(page)
+        screenshot(page, "patient")
