@@ -210,7 +210,7 @@ class TestPatientPage:
             w.physician.full_name,
             w.nurse.full_name,
             "Cefotaxim",
-            "Medication list reconciled",
+            "Läkemedelslistan avstämd",  # the pathway's Swedish label
             "Antibiotic course completed as prescribed",
             "Hemsjukvården Falun",
             "Åtgärder",

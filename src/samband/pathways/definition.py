@@ -45,6 +45,7 @@ class _Strict(BaseModel):
 class Criterion(_Strict):
     key: str = Field(pattern=KEY)
     text: str = Field(min_length=3)
+    text_sv: str | None = Field(default=None, min_length=3, description="the text in Swedish")
     # A required criterion answered "no" makes the patient not eligible.
     required: bool = True
 
@@ -103,6 +104,7 @@ class PlanTemplate(_Strict):
 class ChecklistEntry(_Strict):
     key: str = Field(pattern=KEY)
     label: str = Field(min_length=3)
+    label_sv: str | None = Field(default=None, min_length=3, description="the label in Swedish")
     blocking: bool = True
     signer_roles: list[str] = Field(default_factory=lambda: ["registered_nurse"], min_length=1)
     # Done automatically by the system (e.g. a care request accepted), still signable.
@@ -176,6 +178,12 @@ class Pathway(_Strict):
         if unknown:
             raise ValueError(f"requires_care_request_to: unknown kinds {sorted(unknown)}")
         return self
+
+    def checklist_label(self, key: str, lang: str) -> str | None:
+        for entry in self.checklist:
+            if entry.key == key:
+                return entry.label_sv if lang == "sv" and entry.label_sv else entry.label
+        return None
 
     def criterion_keys(self) -> list[str]:
         return [c.key for c in self.eligibility]

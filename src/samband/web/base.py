@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from samband.deps import Unit
 from samband.kit.errors import SambandError, Unauthenticated
 from samband.kit.time import STOCKHOLM
+from samband.pathways.definition import registry
 from samband.security import service as security
 from samband.security.context import Context
 from samband.web.i18n import DEFAULT, LANGUAGES, translate
@@ -48,6 +49,19 @@ def _day(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def _checklist_label(item: Any, lang: str) -> str:
+    """A checklist item's label in the user's language (the pathway's label_sv in Swedish)."""
+    pathway = registry().get(item.episode.pathway)
+    label = pathway.checklist_label(item.key, lang) if pathway else None
+    return label or str(item.label)
+
+
+def _criterion_text(criterion: Any, lang: str) -> str:
+    return str(criterion.text_sv if lang == "sv" and criterion.text_sv else criterion.text)
+
+
+templates.env.filters["checklist_label"] = _checklist_label
+templates.env.filters["criterion_text"] = _criterion_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
 
