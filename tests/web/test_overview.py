@@ -67,6 +67,9 @@ class TestOverview:
             session, make_patient(session, given_name="Hemma"), unit=ward, state="at_home"
         )
         make_episode(session, make_patient(session, given_name="Kandidat"), unit=ward)
+        make_episode(
+            session, make_patient(session, given_name="Planerad"), unit=ward, state="planned"
+        )
         other = make_unit(session, make_organisation(session))
         make_episode(
             session, make_patient(session, given_name="Främling"), unit=other, state="at_home"
@@ -76,6 +79,7 @@ class TestOverview:
         assert page.status_code == 200
         assert "Hemma" in page.text
         assert "Kandidat" in page.text
+        assert "Förbereds" in page.text
         assert "Främling" not in page.text
         assert 'data-poll="/overview/live"' in page.text
         assert re.search(r"<strong>2</strong> / 2", page.text)

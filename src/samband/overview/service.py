@@ -53,6 +53,7 @@ class Beds:
 class Overview:
     at_home: list[AtHome]
     candidates: list[Waiting]
+    preparing: list[Waiting]  # assessed, consented or planned: on the way home
     pending_requests: list[PendingRequest]
     beds: list[Beds]
 
@@ -85,6 +86,12 @@ def overview(ctx: Context) -> Overview:
         Waiting(e, p, title(e.pathway))
         for e, p in repository.episodes_of_organisation(session, org, [State.CANDIDATE.value])
     ]
+    preparing = [
+        Waiting(e, p, title(e.pathway))
+        for e, p in repository.episodes_of_organisation(
+            session, org, [State.ASSESSED.value, State.CONSENTED.value, State.PLANNED.value]
+        )
+    ]
     pending = [
         PendingRequest(r, p, o)
         for r, p, o in repository.incoming_requests(session, org, ["sent", "received"])
@@ -93,8 +100,15 @@ def overview(ctx: Context) -> Overview:
         ctx,
         [row.patient.id for row in at_home]
         + [row.patient.id for row in candidates]
+        + [row.patient.id for row in preparing]
         + [row.patient.id for row in pending],
         resource_type="overview",
     )
     beds = [Beds(u, free, total) for u, free, total in repository.reserved_beds(session)]
-    return Overview(at_home=at_home, candidates=candidates, pending_requests=pending, beds=beds)
+    return Overview(
+        at_home=at_home,
+        candidates=candidates,
+        preparing=preparing,
+        pending_requests=pending,
+        beds=beds,
+    )

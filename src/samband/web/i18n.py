@@ -64,6 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Ingen mätning ännu",
         "en": "No measurements yet",
     },
+    "overview.preparing": {"sv": "På väg hem", "en": "On the way home"},
     "overview.requests": {"sv": "Väntande vårdbegäranden", "en": "Pending care requests"},
     "overview.candidates": {"sv": "Kandidater att bedöma", "en": "Candidates to assess"},
     "overview.beds": {"sv": "Lediga trygghetsplatser", "en": "Free reserved beds"},
