@@ -68,7 +68,7 @@ class TestOverview:
         )
         make_episode(session, make_patient(session, given_name="Kandidat"), unit=ward)
         make_episode(
-            session, make_patient(session, given_name="Planerad"), unit=ward, state="planned"
+            session, make_patient(session, given_name="Förbereds"), unit=ward, state="planned"
         )
         other = make_unit(session, make_organisation(session))
         make_episode(
