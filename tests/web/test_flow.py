@@ -105,10 +105,10 @@ class TestForms:
         )
         assert response.status_code == 409
         text = unescape(response.text)
-        assert "checklist item 'Medication list reconciled' not done" in text
-        assert "no accepted care request to municipal home health care" in text
-        assert "has not acknowledged the current care plan" in text
-        assert text.count("<li>checklist item") >= 6  # one line per reason
+        assert "Checklistpunkten ”Läkemedelslistan avstämd” är inte klar" in text
+        assert "Ingen accepterad vårdbegäran till kommunal hemsjukvård" in text
+        assert "har inte godkänt den aktuella vårdplanen" in text
+        assert text.count("<li>Checklistpunkten") >= 6  # one line per reason
         assert 'value="Allt klart"' in text or "Allt klart" in text  # what was typed stays
         assert state_of(session, episode) == "planned"
         events_after = len(
@@ -311,7 +311,7 @@ class TestOpatFlowThroughTheForms:
         # 4. Plan ready is refused until there is a plan, a physician and a care contact.
         refused = client.post(f"{base}/transition/planned", data={})
         assert refused.status_code == 409
-        assert "make the documented agreement (care plan) first" in unescape(refused.text)
+        assert "Gör den dokumenterade överenskommelsen (vårdplanen) först" in unescape(refused.text)
         _location(
             client.post(
                 f"{base}/details",
@@ -405,7 +405,7 @@ class TestOpatFlowThroughTheForms:
         # 7. A refused send-home: nothing is signed yet.
         refused = client.post(f"{base}/transition/at_home", data={})
         assert refused.status_code == 409
-        assert "checklist item 'Medication list reconciled' not done" in unescape(refused.text)
+        assert "”Läkemedelslistan avstämd” är inte klar" in unescape(refused.text)
         assert state_of(session, episode) == "planned"
 
         # 8. A second municipal nurse accepts through the pages.

@@ -25,6 +25,7 @@ from samband.pathways.definition import registry
 from samband.security import service as security
 from samband.security.context import Context
 from samband.web.i18n import DEFAULT, LANGUAGES, translate
+from samband.web.reasons import reason_text
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "samband_session"
@@ -61,6 +62,7 @@ def _criterion_text(criterion: Any, lang: str) -> str:
 
 
 templates.env.filters["checklist_label"] = _checklist_label
+templates.env.filters["reason"] = reason_text
 templates.env.filters["criterion_text"] = _criterion_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
