@@ -49,11 +49,11 @@ def pathway_of(key: str, *, field: str = "pathway") -> Pathway:
 
 def create(ctx: Context, data: EpisodeCreate) -> Episode:
     """Flag a candidate: the episode starts as 'candidate' with the pathway's checklist."""
-    ctx.actor.require(Permission.EPISODE_CREATE)
+    # The role check goes through require_patient_access too, so a refusal is logged.
     require_patient_access(
         ctx,
         data.patient_id,
-        permission=Permission.PATIENT_READ,
+        permission=Permission.EPISODE_CREATE,
         action="create",
         resource_type="episode",
     )

@@ -17,31 +17,43 @@ from samband.models import (
     Unit,
     User,
 )
+from samband.security.repository import Visibility, visible_patients_clause
 
 
 def episodes_of_organisation(
-    session: Session, organisation_id: uuid.UUID, states: list[str]
+    session: Session, visibility: Visibility, states: list[str]
 ) -> list[tuple[Episode, Patient]]:
-    """Episodes in these states that the organisation takes part in (its care relationship)."""
+    """Episodes in these states that the organisation takes part in, of patients it may see."""
     rows = session.execute(
         select(Episode, Patient)
         .join(Patient, Patient.id == Episode.patient_id)
         .join(EpisodeParticipant, EpisodeParticipant.episode_id == Episode.id)
-        .where(EpisodeParticipant.organisation_id == organisation_id, Episode.state.in_(states))
+        .where(
+            EpisodeParticipant.organisation_id == visibility.organisation_id,
+            Episode.state.in_(states),
+            # Patient.id: the clause's subqueries select from episodes and participants
+            visible_patients_clause(Patient.id, visibility),
+        )
         .order_by(Episode.started_at, Episode.created_at)
     )
     return [(episode, patient) for episode, patient in rows.tuples()]
 
 
 def incoming_requests(
-    session: Session, organisation_id: uuid.UUID, states: list[str]
+    session: Session, visibility: Visibility, states: list[str]
 ) -> list[tuple[CareRequest, Patient, Organisation]]:
+    """Requests to the organisation in these states, of patients it may still see (a request
+    left open on an episode that ended long ago gives no care relationship)."""
     rows = session.execute(
         select(CareRequest, Patient, Organisation)
         .join(Episode, Episode.id == CareRequest.episode_id)
         .join(Patient, Patient.id == Episode.patient_id)
         .join(Organisation, Organisation.id == CareRequest.from_organisation_id)
-        .where(CareRequest.to_organisation_id == organisation_id, CareRequest.state.in_(states))
+        .where(
+            CareRequest.to_organisation_id == visibility.organisation_id,
+            CareRequest.state.in_(states),
+            visible_patients_clause(Patient.id, visibility),
+        )
         .order_by(CareRequest.created_at)
     )
     return [(r, p, o) for r, p, o in rows.tuples()]

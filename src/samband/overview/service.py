@@ -16,7 +16,7 @@ from samband.overview import repository
 from samband.pathways.definition import registry
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.security.service import log_listed
+from samband.security.service import log_listed, visibility
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def episode_day(episode: Episode, today: date | None = None) -> int:
 
 def overview(ctx: Context) -> Overview:
     ctx.actor.require(Permission.PATIENT_READ)
-    session, org = ctx.session, ctx.actor.organisation_id
+    session, org = ctx.session, visibility(ctx)  # the caller's organisation, now
     pathways = registry()
 
     def title(key: str) -> str:

@@ -124,7 +124,16 @@ def get_unlogged(ctx: Context, patient_id: uuid.UUID) -> Patient:
 def grant_emergency_access(
     ctx: Context, patient_id: uuid.UUID, data: EmergencyAccessCreate
 ) -> EmergencyAccess:
-    ctx.actor.require(Permission.EMERGENCY_ACCESS)
+    if not ctx.actor.can(Permission.EMERGENCY_ACCESS):
+        ctx.log.record(
+            patient_id=patient_id,
+            action="emergency_access",
+            resource_type="patient",
+            resource_id=patient_id,
+            allowed=False,
+            reason=f"role {ctx.actor.role} lacks {Permission.EMERGENCY_ACCESS.value}",
+        )
+        ctx.actor.require(Permission.EMERGENCY_ACCESS)
     if repository.get(ctx.session, patient_id) is None:
         ctx.log.record(
             patient_id=patient_id,

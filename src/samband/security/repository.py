@@ -58,13 +58,14 @@ def care_relationship_clause(
     since = now - timedelta(days=days_after_end)
     # An alias: the caller's query may itself select from episodes (GET /episodes), and an
     # un-aliased subquery would then correlate to it and compare a row with itself.
-    episode = aliased(Episode)
+    # The same for participants (the overview's query joins them).
+    episode, participant = aliased(Episode), aliased(EpisodeParticipant)
     through_episode = exists(
         select(episode.id)
-        .join(EpisodeParticipant, EpisodeParticipant.episode_id == episode.id)
+        .join(participant, participant.episode_id == episode.id)
         .where(
             episode.patient_id == patient_id_column,
-            EpisodeParticipant.organisation_id == organisation_id,
+            participant.organisation_id == organisation_id,
             or_(episode.ended_at.is_(None), episode.ended_at >= since),
         )
     )
