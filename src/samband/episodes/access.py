@@ -51,6 +51,7 @@ def episode_for(
         action=action,
         resource_type=resource_type,
         resource_id=resource_id or episode.id,
+        subject="the episode",
     )
     return episode
 

@@ -89,6 +89,7 @@ def require_patient_access(
     action: str,
     resource_type: str,
     resource_id: object = None,
+    subject: str | None = None,
 ) -> None:
     """Let the caller read or write this patient's data, or raise. Every attempt is logged.
 
@@ -122,8 +123,9 @@ def require_patient_access(
     )
     if not (related or emergency):
         log(False, reason="no care relationship" if exists else "no such patient")
+        what = subject or f"{resource_type.replace('_', ' ')} {resource_id or patient_id}"
         raise NotFound(
-            f"{resource_type.replace('_', ' ')} {resource_id or patient_id} was not found, or "
+            f"{what} was not found, or "
             "your organisation has no care relationship with the patient "
             "(emergency access needs a written reason)"
         )
