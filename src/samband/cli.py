@@ -40,6 +40,9 @@ orgs_app = _group("orgs", "Organisations (hospital clinics, home health care, ..
 users_app = _group("users", "Staff accounts.")
 audit_app = _group("audit", "The access log (HSLF-FS 2016:40 4 kap. 9 §).")
 pathways_app = _group("pathways", "Care pathways (vårdflöden): the YAML definitions.")
+plan_app = _group(
+    "plan", "Visit planning and routing: solve a day's plan, Solomon VRPTW instances."
+)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -439,6 +442,68 @@ def pathways_check(
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(1)
+
+
+# -- plan ------------------------------------------------------------------------------------
+
+SecondsOption = Annotated[
+    float, typer.Option("--seconds", min=0.1, max=3600, help="Time the solver may use (seconds).")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the solver.")]
+
+
+def _read_input(path: Path) -> str:
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{path}: not UTF-8 text")
+    except OSError as exc:
+        _fail(f"{path}: cannot be read ({exc.strerror})")
+
+
+@plan_app.command("solve")
+def plan_solve(
+    problem_file: Annotated[Path, typer.Argument(help="The planning problem (JSON).")],
+    seconds: SecondsOption = 5.0,
+    seed: SeedOption = 0,
+) -> None:
+    """Plan a day's visits (docs/planning-format.md) and print the plan as JSON."""
+    from samband.planning.problem import ProblemError, load_problem
+    from samband.planning.solver import PlanningError, PyVRPSolver
+
+    text = _read_input(problem_file)
+    try:
+        problem = load_problem(text)
+    except ProblemError as exc:
+        _fail(f"{problem_file}: {exc}")
+    try:
+        plan = PyVRPSolver().solve(problem, seconds, seed)
+    except PlanningError as exc:  # a bug, but still no traceback and no broken plan
+        _fail(str(exc))
+    typer.echo(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+
+
+@plan_app.command("vrptw")
+def plan_vrptw(
+    instance_file: Annotated[Path, typer.Argument(help="A Solomon-format VRPTW instance.")],
+    seconds: SecondsOption = 10.0,
+    seed: SeedOption = 0,
+) -> None:
+    """Solve a Solomon VRPTW instance; print {"instance", "distance", "routes"} as JSON."""
+    from samband.planning.solomon import InstanceError, parse_instance, solve
+
+    text = _read_input(instance_file)
+    try:
+        result = solve(parse_instance(text, instance_file.stem), seconds, seed)
+    except InstanceError as exc:
+        _fail(f"{instance_file}: {exc}")
+    typer.echo(
+        json.dumps(
+            {"instance": result.instance, "distance": result.distance, "routes": result.routes}
+        )
+    )
 
 
 # -- output ----------------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The plan: each staff member's route for the day, and the visits left out and why.
+
+Times are seconds after midnight inside the planner and local wall-clock "HH:MM" in JSON
+(``Plan.to_dict``). Every time in a plan is a whole minute (see ``travel``), so the JSON
+loses nothing. ``plan_from_dict`` reads the JSON form back, e.g. to check a plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from samband.planning.problem import ProblemError, format_clock, parse_clock
+
+
+@dataclass(frozen=True)
+class Stop:
+    visit: str
+    arrival: int  # seconds after midnight
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Route:
+    staff: str
+    stops: tuple[Stop, ...]
+    leave: int | None = None  # leaves the start location (seconds after midnight)
+    back: int | None = None  # reaches the end location
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    visit: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...]
+    travel_minutes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        routes: list[dict[str, Any]] = []
+        for r in self.routes:
+            route: dict[str, Any] = {
+                "staff": r.staff,
+                "stops": [
+                    {
+                        "visit": s.visit,
+                        "arrival": format_clock(s.arrival),
+                        "start": format_clock(s.start),
+                        "end": format_clock(s.end),
+                    }
+                    for s in r.stops
+                ],
+            }
+            if r.leave is not None:
+                route["leave"] = format_clock(r.leave)
+            if r.back is not None:
+                route["back"] = format_clock(r.back)
+            routes.append(route)
+        return {
+            "routes": routes,
+            "unassigned": [{"visit": u.visit, "reason": u.reason} for u in self.unassigned],
+            "travel_minutes": self.travel_minutes,
+        }
+
+
+def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
+    """Read a plan in its JSON form; raise ``ProblemError`` if it is malformed."""
+    try:
+        routes = tuple(
+            Route(
+                staff=str(r["staff"]),
+                stops=tuple(
+                    Stop(
+                        visit=str(s["visit"]),
+                        arrival=parse_clock(s["arrival"], "arrival"),
+                        start=parse_clock(s["start"], "start"),
+                        end=parse_clock(s["end"], "end"),
+                    )
+                    for s in r["stops"]
+                ),
+                leave=parse_clock(r["leave"], "leave") if r.get("leave") else None,
+                back=parse_clock(r["back"], "back") if r.get("back") else None,
+            )
+            for r in raw["routes"]
+        )
+        unassigned = tuple(
+            Unassigned(visit=str(u["visit"]), reason=str(u["reason"])) for u in raw["unassigned"]
+        )
+        travel = int(raw["travel_minutes"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProblemError(f"the plan is malformed: {exc!r}") from None
+    return Plan(routes=routes, unassigned=unassigned, travel_minutes=travel)
