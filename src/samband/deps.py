@@ -17,11 +17,20 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import InvalidInput, Unauthenticated
+from samband.kit.errors import Forbidden, InvalidInput, Unauthenticated
 from samband.security import service as security
 from samband.security.context import AccessLog, Actor, Context
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+_ACTIONS = {"GET": "read", "POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
+
+
+def _resource_of(path: str) -> str:
+    """The resource a path is about, e.g. /api/v1/patients/… → patients."""
+    parts = [p for p in path.split("/") if p and p not in ("api", "v1")]
+    return (parts[0] if parts else "page")[:40]
 
 
 @dataclass
@@ -41,6 +50,16 @@ def get_unit(request: Request) -> Iterator[RequestUnit]:
         session.commit()
     except BaseException as exc:
         session.rollback()
+        if isinstance(exc, Forbidden) and unit.actor is not None and not unit.log.entries:
+            # A role refused before any patient was named (e.g. an auditor listing patients):
+            # the attempt is still logged.
+            unit.log.record(
+                patient_id=None,
+                action=_ACTIONS.get(method, method.lower()),
+                resource_type=_resource_of(path),
+                allowed=False,
+                reason=exc.message,
+            )
         if unit.log.entries:
             status = getattr(exc, "status_code", 500)
             unit.log.write(

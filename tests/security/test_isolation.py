@@ -622,3 +622,19 @@ class TestRoles:
         assert response.status_code == 403
         rows = _denied(session, user, world.b.patient.id)
         assert [(r.action, r.role) for r in rows] == [("emergency_access", "assistant_nurse")]
+
+
+class TestRoleRefusalsWithoutAPatient:
+    def test_an_auditor_listing_patients_is_logged(self, client, session) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy import select
+
+        from samband.models import AuditEvent
+        from tests.factories import auth, make_organisation, make_user
+
+        auditor = make_user(session, make_organisation(session), role="auditor")
+        response = client.get("/api/v1/patients", headers=auth(session, auditor))
+        assert response.status_code == 403
+        rows = session.scalars(select(AuditEvent).where(AuditEvent.user_id == auditor.id)).all()
+        assert [(r.action, r.resource_type, r.allowed) for r in rows] == [
+            ("read", "patients", False)
+        ]
