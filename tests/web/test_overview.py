@@ -46,6 +46,14 @@ class TestLogin:
         assert response.headers["location"] == "/patients"
         assert "samband_session" in response.cookies
 
+    def test_logout_ends_the_session(self, client: TestClient, session: Session) -> None:
+        login(client, session, make_user(session, make_organisation(session)))
+        token = client.cookies.get("samband_session")
+        assert client.get("/", follow_redirects=False).status_code == 200
+        client.post("/logout", follow_redirects=False)
+        client.cookies.set("samband_session", token)  # an old copy of the cookie is useless
+        assert client.get("/", follow_redirects=False).status_code == 303
+
     def test_next_cannot_leave_the_site(self, client: TestClient, session: Session) -> None:
         make_user(session, make_organisation(session), username="olle.ssk")
         response = client.post(

@@ -36,6 +36,10 @@ def get_token(session: Session, token_hash: str) -> ApiToken | None:
     return session.get(ApiToken, token_hash)
 
 
+def delete_token(session: Session, token_hash: str) -> None:
+    session.execute(delete(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
 def delete_expired_tokens(session: Session, now: datetime) -> None:
     session.execute(delete(ApiToken).where(ApiToken.expires_at < now))
 

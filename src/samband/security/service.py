@@ -71,6 +71,11 @@ def issue_token(session: Session, user: User) -> IssuedToken:
     return IssuedToken(access_token=token, expires_in=minutes * 60)
 
 
+def revoke_token(session: Session, token: str) -> None:
+    """Log out: the token stops working at once."""
+    repository.delete_token(session, _digest(token))
+
+
 def authenticate_token(session: Session, token: str) -> Actor:
     stored = repository.get_token(session, _digest(token))
     if stored is None or stored.expires_at <= utcnow():

@@ -60,7 +60,10 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        security.revoke_token(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
