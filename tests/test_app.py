@@ -55,3 +55,11 @@ class TestBadInput:
             "/api/v1/auth/token", data={"username": user.username, "password": "wrong-password"}
         )
         assert response.status_code == 401
+
+
+class TestLogout:
+    def test_a_revoked_token_no_longer_works(self, client: TestClient, session: Session) -> None:
+        headers = auth(session, make_user(session, make_organisation(session)))
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+        assert client.get("/api/v1/me", headers=headers).status_code == 401

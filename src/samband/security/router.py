@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
-from samband.deps import ContextDep, SessionDep
+from samband.deps import ContextDep, SessionDep, oauth2_scheme
 from samband.security import service
 from samband.security.roles import permissions_of
 from samband.security.schemas import MeRead, TokenRead
@@ -21,6 +21,13 @@ def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depend
     user = service.authenticate_password(session, form.username, form.password)
     issued = service.issue_token(session, user)
     return TokenRead(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> None:
+    """End the token at once (it would otherwise expire by itself)."""
+    if token:
+        service.revoke_token(session, token)
 
 
 @router.get("/me", response_model=MeRead)
