@@ -66,6 +66,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.patients.router import router as patients
     from samband.rounds.router import router as rounds
     from samband.security.router import router as auth
+    from samband.visits.router import router as visits
     from samband.web.routers import routers as web
 
     return [
@@ -79,6 +80,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         medications,
         patient_copy,
         rounds,
+        visits,
         audit,
         *web,
     ]

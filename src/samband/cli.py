@@ -468,8 +468,18 @@ def plan_solve(
     problem_file: Annotated[Path, typer.Argument(help="The planning problem (JSON).")],
     seconds: SecondsOption = 5.0,
     seed: SeedOption = 0,
+    osrm_url: Annotated[
+        str | None,
+        typer.Option(
+            "--osrm-url",
+            help="OSRM routing server for travel times (default: SAMBAND_OSRM_URL; "
+            "none: the embedded great-circle model).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a day's visits (docs/planning-format.md) and print the plan as JSON."""
+    from samband.config import get_settings
+    from samband.planning.osrm import OSRMError, OSRMTravel
     from samband.planning.problem import ProblemError, load_problem
     from samband.planning.solver import PlanningError, PyVRPSolver
 
@@ -478,8 +488,12 @@ def plan_solve(
         problem = load_problem(text)
     except ProblemError as exc:
         _fail(f"{problem_file}: {exc}")
+    url = osrm_url or get_settings().osrm_url
     try:
-        plan = PyVRPSolver().solve(problem, seconds, seed)
+        travel = OSRMTravel(url).prepare_problem(problem) if url else None
+        plan = PyVRPSolver(travel).solve(problem, seconds, seed)
+    except OSRMError as exc:
+        _fail(str(exc))
     except PlanningError as exc:  # a bug, but still no traceback and no broken plan
         _fail(str(exc))
     typer.echo(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))

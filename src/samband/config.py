@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Extra folder with pathway YAML files (in addition to the shipped ones).
     pathways_dir: Path | None = None
     timezone: str = "Europe/Stockholm"
+    # An OSRM routing server for travel times (e.g. http://localhost:5000); None: the
+    # embedded great-circle model (docs/planning-format.md).
+    osrm_url: str | None = None
 
     def resolved_database_url(self) -> str:
         return self.database_url or _default_database_url()

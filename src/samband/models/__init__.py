@@ -9,6 +9,7 @@ from samband.models.medications import Medication
 from samband.models.organisations import ApiToken, Organisation, ReservedBed, Unit, User
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration
 from samband.models.rounds import Round, RoundNote
+from samband.models.visits import DayPlan, StaffShift, Visit
 
 __all__ = [
     "ApiToken",
@@ -18,6 +19,7 @@ __all__ = [
     "CarePlanAcknowledgement",
     "CarePlanVersion",
     "CareRequest",
+    "DayPlan",
     "ChecklistItem",
     "EmergencyAccess",
     "Episode",
@@ -30,6 +32,8 @@ __all__ = [
     "ReservedBed",
     "Round",
     "RoundNote",
+    "StaffShift",
     "Unit",
     "User",
+    "Visit",
 ]

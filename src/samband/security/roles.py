@@ -50,6 +50,8 @@ class Permission(StrEnum):
     AUDIT_REVIEW = "audit:review"
     USER_ADMIN = "user:admin"
     DIRECTORY_READ = "directory:read"
+    # mark one's own home visits started / done / missed
+    VISIT_UPDATE = "visit:update"
 
 
 P = Permission
@@ -65,14 +67,15 @@ _LICENSED = _CLINICAL_READ | {
     P.MEDICATION_WRITE,
     P.CHECKLIST_SIGN,
     P.EMERGENCY_ACCESS,
+    P.VISIT_UPDATE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PHYSICIAN: frozenset(_LICENSED),
     Role.REGISTERED_NURSE: frozenset(_LICENSED),
-    Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ),
-    Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE}),
-    Role.OCCUPATIONAL_THERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE}),
+    Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ | {P.VISIT_UPDATE}),
+    Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
+    Role.OCCUPATIONAL_THERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
     Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.MEDICATION_WRITE, P.CHECKLIST_SIGN}),
     Role.COORDINATOR: frozenset(
         _CLINICAL_READ

@@ -1,0 +1,246 @@
+"""HTTP for home visits, staff shifts and day plans: parse, call the service, shape the answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from samband.deps import ContextDep
+from samband.visits import service
+from samband.visits.schedule import LOCAL
+from samband.visits.schemas import (
+    DayPlanCreate,
+    DayPlanRead,
+    GenerateRead,
+    GenerateVisits,
+    Location,
+    RouteRead,
+    ShiftCreate,
+    ShiftRead,
+    StopRead,
+    UnassignedRead,
+    VisitCreate,
+    VisitRead,
+    VisitStatus,
+    VisitStatusChange,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["visits"])
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "your role may not do this"},
+    404: {"description": "no such visit or plan, or no care relationship with the patient"},
+    409: {"description": "not allowed in the current state (e.g. a wrong status move)"},
+}
+Seconds = Annotated[
+    float,
+    Query(gt=0, le=60, description="the solver's time limit in seconds (default 5, at most 60)"),
+]
+
+
+@router.post("/visits/generate", response_model=GenerateRead, responses=_REFUSALS)
+def generate_visits(ctx: ContextDep, data: GenerateVisits) -> GenerateRead:
+    """Make the date's visits from the care plans of the patients at home that the
+    organisations take part in. Idempotent: visits already there are kept, whatever their
+    status; planned visits the care plan no longer asks for are cancelled."""
+    result = service.generate(ctx, data)
+    return GenerateRead(
+        date=result.date,
+        organisation_ids=result.organisation_ids,
+        created=result.created,
+        kept=result.kept,
+        cancelled=result.cancelled,
+        visits=[_visit(v) for v in result.visits],
+    )
+
+
+@router.post(
+    "/visits", response_model=VisitRead, status_code=status.HTTP_201_CREATED, responses=_REFUSALS
+)
+def create_visit(ctx: ContextDep, data: VisitCreate) -> VisitRead:
+    """An ad-hoc visit (e.g. urgent) to a patient at home; replan the day to fit it in."""
+    return _visit(service.create_visit(ctx, data))
+
+
+@router.get("/visits", response_model=list[VisitRead])
+def list_visits(
+    ctx: ContextDep,
+    day: Annotated[
+        date | None, Query(alias="date", description="default: today in Europe/Stockholm")
+    ] = None,
+    visit_status: Annotated[VisitStatus | None, Query(alias="status")] = None,
+    staff_id: Annotated[uuid.UUID | None, Query(description="the assigned staff member")] = None,
+) -> list[VisitRead]:
+    """The date's visits of the patients your organisation may see."""
+    return [
+        _visit(v) for v in service.list_visits(ctx, day, status=visit_status, staff_id=staff_id)
+    ]
+
+
+@router.post("/visits/{visit_id}/status", response_model=VisitRead, responses=_REFUSALS)
+def change_visit_status(ctx: ContextDep, visit_id: uuid.UUID, data: VisitStatusChange) -> VisitRead:
+    """Mark a visit `started`, `done`, `missed` or `cancelled`. Planned or assigned →
+    started | missed | cancelled; started → done | cancelled. Staff mark their own visits;
+    planners anyone's; only planners cancel."""
+    return _visit(service.change_status(ctx, visit_id, data))
+
+
+@router.post(
+    "/shifts", response_model=ShiftRead, status_code=status.HTTP_201_CREATED, responses=_REFUSALS
+)
+def save_shift(ctx: ContextDep, data: ShiftCreate) -> ShiftRead:
+    """A staff member's shift on a date, in local time (replaces the one they had)."""
+    return _shift(service.save_shift(ctx, data))
+
+
+@router.get("/shifts", response_model=list[ShiftRead])
+def list_shifts(
+    ctx: ContextDep,
+    day: Annotated[
+        date | None, Query(alias="date", description="default: today in Europe/Stockholm")
+    ] = None,
+) -> list[ShiftRead]:
+    """The date's shifts of your organisation's staff."""
+    return [_shift(s) for s in service.list_shifts(ctx, day)]
+
+
+@router.post(
+    "/day-plans",
+    response_model=DayPlanRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=_REFUSALS,
+)
+def create_day_plan(
+    ctx: ContextDep, data: DayPlanCreate, seconds: Seconds = service.DEFAULT_SECONDS
+) -> DayPlanRead:
+    """Plan the date: the organisations' open visits are assigned to staff with a shift and
+    routed (PyVRP). Visits that cannot be made are listed with the reason. The plan is a
+    draft until published."""
+    return _plan(service.create_day_plan(ctx, data, seconds))
+
+
+@router.get("/day-plans/{plan_id}", response_model=DayPlanRead, responses=_REFUSALS)
+def get_day_plan(ctx: ContextDep, plan_id: uuid.UUID) -> DayPlanRead:
+    """The plan's routes per staff member (docs/planning-format.md) and its unassigned visits."""
+    return _plan(service.get_day_plan(ctx, plan_id))
+
+
+@router.post("/day-plans/{plan_id}/publish", response_model=DayPlanRead, responses=_REFUSALS)
+def publish_day_plan(ctx: ContextDep, plan_id: uuid.UUID) -> DayPlanRead:
+    """Publish a draft: each visit gets its staff member and planned start."""
+    return _plan(service.publish(ctx, plan_id))
+
+
+@router.post("/day-plans/{plan_id}/replan", response_model=DayPlanRead, responses=_REFUSALS)
+def replan_day_plan(
+    ctx: ContextDep, plan_id: uuid.UUID, seconds: Seconds = service.DEFAULT_SECONDS
+) -> DayPlanRead:
+    """Plan again from the visits as they are now (new, cancelled, started, done). Started and
+    done visits keep their staff and time; the others prefer their current staff member. A
+    published plan's new assignments take effect at once."""
+    return _plan(service.replan(ctx, plan_id, seconds))
+
+
+def _visit(view: service.VisitView) -> VisitRead:
+    v, p = view.visit, view.patient
+    return VisitRead(
+        id=v.id,
+        episode_id=v.episode_id,
+        patient_id=v.patient_id,
+        patient_name=f"{p.given_name} {p.family_name}",
+        date=v.date,
+        activity_key=v.activity_key,
+        occurrence=v.occurrence,
+        what=v.what,
+        window_start=v.window_start,
+        window_end=v.window_end,
+        window_local=(
+            v.window_start.astimezone(LOCAL).strftime("%H:%M"),
+            v.window_end.astimezone(LOCAL).strftime("%H:%M"),
+        ),
+        duration_min=v.duration_min,
+        skills=list(v.skills),
+        role=v.role,
+        organisation_kind=v.organisation_kind,
+        organisation_id=v.organisation_id,
+        priority=v.priority,
+        source=v.source,
+        status=VisitStatus(v.status),
+        assigned_user_id=v.assigned_user_id,
+        planned_start=v.planned_start,
+        route_order=v.route_order,
+        day_plan_id=v.day_plan_id,
+        started_at=v.started_at,
+        ended_at=v.ended_at,
+        created_by_id=v.created_by_id,
+        created_at=v.created_at,
+        updated_at=v.updated_at,
+    )
+
+
+def _shift(view: service.ShiftView) -> ShiftRead:
+    s, u = view.shift, view.user
+    return ShiftRead(
+        id=s.id,
+        user_id=u.id,
+        user_name=u.full_name,
+        role=u.role,
+        skills=list(u.skills),
+        organisation_id=s.organisation_id,
+        date=s.date,
+        start=s.start,
+        end=s.end,
+        start_local=s.start.astimezone(LOCAL).strftime("%H:%M"),
+        end_local=s.end.astimezone(LOCAL).strftime("%H:%M"),
+        start_location=Location(lat=s.start_lat, lon=s.start_lon),
+        end_location=Location(lat=s.end_lat, lon=s.end_lon),
+        max_minutes=s.max_minutes,
+    )
+
+
+def _plan(view: service.DayPlanView) -> DayPlanRead:
+    plan = view.plan
+    return DayPlanRead(
+        id=plan.id,
+        date=plan.date,
+        organisation_ids=[uuid.UUID(o) for o in plan.organisation_ids],
+        status=plan.status,
+        version=plan.version,
+        travel_minutes=plan.travel_minutes,
+        routes=[
+            RouteRead(
+                staff=r.staff_id,
+                staff_name=r.staff_name,
+                leave=r.leave,
+                back=r.back,
+                stops=[
+                    StopRead(
+                        visit=s.visit.id,
+                        patient_id=s.visit.patient_id,
+                        what=s.visit.what,
+                        status=VisitStatus(s.visit.status),
+                        arrival=s.arrival,
+                        start=s.start,
+                        end=s.end,
+                        fixed=s.fixed,
+                    )
+                    for s in r.stops
+                ],
+            )
+            for r in view.routes
+        ],
+        unassigned=[
+            UnassignedRead(
+                visit=u.visit.id, patient_id=u.visit.patient_id, what=u.visit.what, reason=u.reason
+            )
+            for u in view.unassigned
+        ],
+        hidden_visits=view.hidden_visits,
+        created_by_id=plan.created_by_id,
+        created_at=plan.created_at,
+        published_at=plan.published_at,
+        updated_at=plan.updated_at,
+    )
