@@ -9,9 +9,9 @@ How the problem maps onto PyVRP (decision recorded in ``docs/planning-format.md`
   prohibitive distance and duration (``UNREACHABLE``) on every edge into and out of a
   visit that staff member may not make, so the solver never puts it on that route.
 - **Visits → optional clients with prizes.** Every visit is optional; its prize is
-  ``PRIZE_BASE × 10^(MAX_PRIORITY − priority)``, far above any travel it could cost, so a
-  visit is left out only when it cannot be fitted, and a priority-3 visit goes before a
-  priority-1 visit. Nothing is silently dropped: every visit left out is reported with a
+  ``PRIZE_BASE × 10^(MAX_PRIORITY − priority)`` (4 hours of travel and up), above any
+  travel it could cost, so a visit is left out only when it cannot be fitted, and a
+  priority-3 visit goes before a priority-1 visit. Nothing is silently dropped: every visit left out is reported with a
   reason.
 - **Preferred staff → a soft penalty.** On the profile of a staff member who is *not* in a
   visit's ``preferred_staff``, edges into the visit cost ``PREFERENCE_PENALTY`` extra
@@ -37,7 +37,11 @@ from samband.planning.problem import MAX_PRIORITY, Problem, Staff, Visit, format
 from samband.planning.travel import GreatCircleTravel, TravelModel
 
 UNREACHABLE = 1 << 40  # seconds; far above any day, yet safe from int64 overflow in sums
-PRIZE_BASE = 1_000_000  # seconds of travel (about 278 hours) for the lowest priority
+# Seconds of travel (4 hours) a lowest-priority visit is worth. Larger prizes make PyVRP
+# prefer routes that break time windows over leaving a visit out (its penalty for lateness
+# is capped), and those routes are then thrown away: the hospital-at-home benchmark
+# (bench/hah_days.py) left 14 of 100 visits out with 10^6, 1 with 14 400.
+PRIZE_BASE = 14_400
 PREFERENCE_PENALTY = 900  # 15 minutes of travel, for a staff member who is not preferred
 
 REASON_COULD_NOT_FIT = (
