@@ -11,8 +11,8 @@ How the problem maps onto PyVRP (decision recorded in ``docs/planning-format.md`
 - **Visits → optional clients with prizes.** Every visit is optional; its prize is
   ``PRIZE_BASE × 10^(MAX_PRIORITY − priority)`` (4 hours of travel and up), above any
   travel it could cost, so a visit is left out only when it cannot be fitted, and a
-  priority-3 visit goes before a priority-1 visit. Nothing is silently dropped: every visit left out is reported with a
-  reason.
+  priority-3 visit goes before a priority-1 visit. Nothing is silently dropped: every
+  visit left out is reported with a reason.
 - **Preferred staff → a soft penalty.** On the profile of a staff member who is *not* in a
   visit's ``preferred_staff``, edges into the visit cost ``PREFERENCE_PENALTY`` extra
   distance (not duration): continuity is preferred, never required.
