@@ -9,7 +9,7 @@ How the problem maps onto PyVRP (decision recorded in ``docs/planning-format.md`
   prohibitive distance and duration (``UNREACHABLE``) on every edge into and out of a
   visit that staff member may not make, so the solver never puts it on that route.
 - **Visits → optional clients with prizes.** Every visit is optional; its prize is
-  ``PRIZE_BASE × 10^(MAX_PRIORITY − priority)`` (4 hours of travel and up), above any
+  ``PRIZE_BASE × 10^(MAX_PRIORITY − priority)`` (1 hour of travel and up), above any
   travel it could cost, so a visit is left out only when it cannot be fitted, and a
   priority-3 visit goes before a priority-1 visit. Nothing is silently dropped: every
   visit left out is reported with a reason.
@@ -37,11 +37,12 @@ from samband.planning.problem import MAX_PRIORITY, Problem, Staff, Visit, format
 from samband.planning.travel import GreatCircleTravel, TravelModel
 
 UNREACHABLE = 1 << 40  # seconds; far above any day, yet safe from int64 overflow in sums
-# Seconds of travel (4 hours) a lowest-priority visit is worth. Larger prizes make PyVRP
+# Seconds of travel (1 hour) a lowest-priority visit is worth. Larger prizes make PyVRP
 # prefer routes that break time windows over leaving a visit out (its penalty for lateness
-# is capped), and those routes are then thrown away: the hospital-at-home benchmark
-# (bench/hah_days.py) left 14 of 100 visits out with 10^6, 1 with 14 400.
-PRIZE_BASE = 14_400
+# is capped), and those routes are then thrown away. On the generated hospital-at-home days
+# (bench/hah_days.py, seed 1): 100 visits at 5 s left 14 out with 10^6, 1 with 14 400 or
+# 3 600; 300 visits at 10 s left 58 out with 14 400 and 24 with 3 600.
+PRIZE_BASE = 3_600
 PREFERENCE_PENALTY = 900  # 15 minutes of travel, for a staff member who is not preferred
 
 REASON_COULD_NOT_FIT = (
