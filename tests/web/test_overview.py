@@ -96,6 +96,37 @@ class TestOverview:
         assert "<html" not in live.text
         assert f"/patients/{home.patient_id}" in live.text
 
+    def test_shows_todays_visits_done_of_planned(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from samband.kit.time import local_today, utcnow
+        from samband.models import Visit
+
+        clinic = make_organisation(session)
+        ward = make_unit(session, clinic)
+        nurse = make_user(session, clinic, unit=ward)
+        episode = make_episode(session, make_patient(session), unit=ward, state="at_home")
+        for status in ("done", "planned", "assigned", "cancelled"):
+            session.add(
+                Visit(
+                    episode_id=episode.id,
+                    patient_id=episode.patient_id,
+                    date=local_today(),
+                    what="IV",
+                    window_start=utcnow(),
+                    window_end=utcnow(),
+                    duration_min=30,
+                    role="registered_nurse",
+                    organisation_kind="hospital_clinic",
+                    organisation_id=clinic.id,
+                    source="plan",
+                    status=status,
+                )
+            )
+        session.flush()
+        login(client, session, nurse)
+        assert "1 / 3" in client.get("/overview/live").text
+
     def test_english_is_selectable(self, client: TestClient, session: Session) -> None:
         login(client, session, make_user(session, make_organisation(session)))
         client.get("/language/en")

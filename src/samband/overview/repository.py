@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from samband.models import (
     ReservedBed,
     Unit,
     User,
+    Visit,
 )
 from samband.security.repository import Visibility, visible_patients_clause
 
@@ -75,3 +77,18 @@ def users_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
     if not ids:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def visit_counts(
+    session: Session, episode_ids: list[uuid.UUID], day: date
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per episode, the day's visits: (done, all not cancelled)."""
+    if not episode_ids:
+        return {}
+    done = func.count(Visit.id).filter(Visit.status == "done")
+    rows = session.execute(
+        select(Visit.episode_id, done, func.count(Visit.id))
+        .where(Visit.episode_id.in_(episode_ids), Visit.date == day, Visit.status != "cancelled")
+        .group_by(Visit.episode_id)
+    )
+    return {episode_id: (int(d), int(n)) for episode_id, d, n in rows.tuples()}

@@ -1,7 +1,7 @@
 """The command centre's first screen: who is at home, what waits, what is free.
 
-Vital signs, early-warning scores, alerts and visits come with the monitoring and planning
-issues; until then their columns show that nothing is measured yet.
+Vital signs, early-warning scores and alerts come with the monitoring issue; until then their
+columns show that nothing is measured yet. Today's visits come from the visits domain.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ class AtHome:
     day: int  # day 1 is the day the patient went home
     pathway_title: str
     care_contact: User | None
+    visits_done: int = 0
+    visits_planned: int = 0  # today's visits, not cancelled
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,16 @@ def overview(ctx: Context) -> Overview:
     contacts = repository.users_by_id(
         session, {e.care_contact_id for e, _ in at_home_rows if e.care_contact_id}
     )
+    visits = repository.visit_counts(session, [e.id for e, _ in at_home_rows], local_today())
     at_home = [
-        AtHome(e, p, episode_day(e), title(e.pathway), contacts.get(e.care_contact_id))  # type: ignore[arg-type]
+        AtHome(
+            e,
+            p,
+            episode_day(e),
+            title(e.pathway),
+            contacts.get(e.care_contact_id),  # type: ignore[arg-type]
+            *visits.get(e.id, (0, 0)),
+        )
         for e, p in at_home_rows
     ]
     candidates = [
