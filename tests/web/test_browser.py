@@ -368,7 +368,7 @@ class TestTheWholeFlow:
         pharmacist = new_page()
         login(pharmacist, "farmaceut.cecilia")
         signed = sign_everything_i_may(pharmacist, kim)
-        assert any("Medication" in s for s in signed), signed
+        assert any("Läkemedel" in s for s in signed), signed
         assert sign_everything_i_may(nurse, kim)
 
         # Now the patient goes home.
