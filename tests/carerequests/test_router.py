@@ -696,3 +696,36 @@ class TestCareRequestLifeCycle:
         assert response.status_code == 409
         declined = _move(client, session, w.home_nurse, sent["id"], "declined", reason="Closed")
         assert declined.status_code == 200
+
+
+class TestEpisodeEnd:
+    def test_open_requests_end_with_the_episode_but_the_referral_stays(
+        self, client: TestClient, session: Session
+    ) -> None:
+        w = _world(session, state="at_home")
+        physician = make_user(session, w.hospital, role="physician")
+        accepted = _send(client, session, w)
+        assert _move(client, session, w.home_nurse, accepted["id"], "accepted").status_code == 200
+        pending = _send(client, session, w, to=w.home_care, kind="home_care")
+        referral = _send(client, session, w, to=w.primary_care, kind="primary_care_referral")
+        ended = client.post(
+            f"/api/v1/episodes/{w.episode.id}/transitions",
+            json={"to": "discharged", "reason": "criteria met"},
+            headers=auth(session, physician),
+        )
+        assert ended.status_code == 200, ended.text
+        states = {
+            r["id"]: r["state"]
+            for r in (
+                client.get(f"{URL}/{rid}", headers=auth(session, w.nurse)).json()
+                for rid in (accepted["id"], pending["id"], referral["id"])
+            )
+        }
+        assert states == {
+            accepted["id"]: "completed",
+            pending["id"]: "cancelled",
+            referral["id"]: "sent",
+        }
+        # home health care took part: it still sees the patient after the end
+        seen = client.get(f"/api/v1/patients/{w.patient.id}", headers=auth(session, w.home_nurse))
+        assert seen.status_code == 200

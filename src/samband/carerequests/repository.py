@@ -146,3 +146,16 @@ def search(
         query.order_by(CareRequest.created_at.desc(), CareRequest.id).limit(limit).offset(offset)
     )
     return [(request, patient_id) for request, patient_id in rows.tuples()], total
+
+
+def open_of_episode(session: Session, episode_id: uuid.UUID) -> list[CareRequest]:
+    return list(
+        session.scalars(
+            select(CareRequest)
+            .where(
+                CareRequest.episode_id == episode_id,
+                CareRequest.state.in_(["sent", "received", "accepted"]),
+            )
+            .order_by(CareRequest.created_at, CareRequest.id)
+        )
+    )

@@ -236,6 +236,26 @@ def _load(ctx: Context, request_id: uuid.UUID, *, action: str) -> CareRequest:
     return request
 
 
+def close_for_ended_episode(ctx: Context, episode: Episode) -> list[str]:
+    """When an episode ends, its open care requests end with it: an accepted one is completed
+    at discharge, anything else open is cancelled. A referral to primary care is left as it
+    is — it is the follow-up after the episode. The receiving organisation keeps its care
+    relationship for the usual time after the end. Returns the ids closed."""
+    closed: list[str] = []
+    reason = f"the episode ended ({episode.state})"
+    for request in repository.open_of_episode(ctx.session, episode.id):
+        if request.kind == "primary_care_referral":
+            continue
+        accepted = request.state == S.ACCEPTED.value
+        target = S.COMPLETED if accepted and episode.state == "discharged" else S.CANCELLED
+        request.state = target.value
+        request.updated_at = utcnow()
+        request.updated_by_id = ctx.actor.user_id
+        request.history = [*request.history, _history_entry(ctx, target, reason)]
+        closed.append(str(request.id))
+    return closed
+
+
 def _history_entry(ctx: Context, state: CareRequestState, reason: str | None) -> dict[str, Any]:
     return {
         "state": state.value,

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from samband.carerequests import service as carerequests
 from samband.episodes import repository
 from samband.episodes import statemachine as sm
 from samband.episodes.access import episode_for, record_event, require_open
@@ -250,6 +251,10 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
     event_data = _apply(ctx, episode, target, data)
     source = episode.state
     episode.state = target.value
+    if target in CLOSED_STATES:
+        closed = carerequests.close_for_ended_episode(ctx, episode)
+        if closed:
+            event_data["care_requests_closed"] = closed
     record_event(
         ctx,
         episode,
