@@ -476,16 +476,26 @@ def plan_solve(
             "none: the embedded great-circle model).",
         ),
     ] = None,
+    allow_unknown_skills: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unknown-skills",
+            help="Report visits needing a skill nobody has as unassigned instead of refusing "
+            "the problem.",
+        ),
+    ] = False,
 ) -> None:
     """Plan a day's visits (docs/planning-format.md) and print the plan as JSON."""
     from samband.config import get_settings
     from samband.planning.osrm import OSRMError, OSRMTravel
-    from samband.planning.problem import ProblemError, load_problem
+    from samband.planning.problem import ProblemError, load_problem, require_known_skills
     from samband.planning.solver import PlanningError, PyVRPSolver
 
     text = _read_input(problem_file)
     try:
         problem = load_problem(text)
+        if not allow_unknown_skills:
+            require_known_skills(problem)
     except ProblemError as exc:
         _fail(f"{problem_file}: {exc}")
     url = osrm_url or get_settings().osrm_url

@@ -1,6 +1,8 @@
 """Demo data: a region, its infection clinic, a mobile team, two primary care centres, two
 municipalities, staff with documented logins, and Kim, Lisa and Omar at different points of
-the OPAT flow (seed 004), plus a COPD and a heart-failure patient.
+the OPAT flow (seed 004), Sven at home on IV antibiotics with a foot ulcer, plus a COPD and a
+heart-failure patient. Today's (and tomorrow's) shifts for Falun's home health care and the
+mobile team, and today's visits planned and published for the home health care.
 
 Everything after the directory is made through the services, as the staff would through
 the API, so the demo follows the same rules, timeline and access log as real use.
@@ -10,13 +12,14 @@ Loading is idempotent: if the demo's infection clinic exists, nothing is loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samband.careplans import service as careplans
-from samband.careplans.schemas import AcknowledgementCreate, CarePlanCreate
+from samband.careplans.schemas import AcknowledgementCreate, CarePlanCreate, PlanActivity
 from samband.carerequests import service as carerequests
 from samband.carerequests.schemas import CareRequestCreate, CareRequestTransition
 from samband.episodes import service as episodes
@@ -29,6 +32,7 @@ from samband.episodes.schemas import (
 )
 from samband.episodes.states import EpisodeType, State
 from samband.kit.personnummer import luhn_check_digit
+from samband.kit.time import local_today
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
 from samband.models import Episode, Organisation, ReservedBed, Unit, User
@@ -38,6 +42,15 @@ from samband.patients.schemas import NextOfKin, PatientCreate
 from samband.security.context import Context
 from samband.security.passwords import hash_password
 from samband.security.service import actor_of
+from samband.visits import service as visits
+from samband.visits.schemas import (
+    DayPlanCreate,
+    GenerateVisits,
+    Location,
+    ShiftCreate,
+    StaffRole,
+    VisitCreate,
+)
 
 DEMO_PASSWORD = "samband-demo"  # noqa: S105 - documented demo password, demo data only
 MARKER = "INF-FALUN"
@@ -181,6 +194,18 @@ USERS = [
     ("revisor.maria", "Maria Hed", "auditor", MARKER, None, []),
     ("admin.nils", "Nils Ahlström", "administrator", MARKER, None, []),
 ]
+# Where the demo's shifts start and end: the hospital, the home health care's base, a home.
+FALU_LASARETT = Location(lat=60.6163, lon=15.6525)
+HSV_CENTRUM = Location(lat=60.6068, lon=15.6290)
+FREDRIKS_HOME = Location(lat=60.5958, lon=15.6873)  # Hosjö: he starts and ends his day at home
+SHIFTS = [
+    # username (who plans: the first of each organisation), start, end, where
+    ("hsv.eva", "07:00", "16:00", HSV_CENTRUM),
+    ("hsv.fredrik", "07:00", "16:00", FREDRIKS_HOME),
+    ("team.karin", "07:00", "16:00", FALU_LASARETT),
+    ("team.jonas", "08:00", "17:00", FALU_LASARETT),
+]
+DEMO_SOLVER_SECONDS = 1.0
 
 
 @dataclass
@@ -215,8 +240,10 @@ def load(session: Session) -> bool:
     _kim(session, directory)
     _lisa(session, directory)
     _omar(session, directory)
-    _copd(session, directory)
+    _sven(session, directory)
+    goran = _copd(session, directory)
     _heart_failure(session, directory)
+    _day_plans(session, directory, goran)
     directory.write_access_log(session)
     return True
 
@@ -326,6 +353,7 @@ def _plan(
     contact: str,
     patient_name: str,
     goal: str,
+    activities: list[PlanActivity] | None = None,
 ) -> None:
     episodes.update(
         nurse,
@@ -334,7 +362,10 @@ def _plan(
             responsible_physician_id=d.users[physician].id, care_contact_id=d.users[contact].id
         ),
     )
-    content = careplans.template_content(episode.pathway).model_copy(update={"goals": [goal]})
+    content = careplans.template_content(episode.pathway)
+    content = content.model_copy(
+        update={"goals": [goal], "activities": [*content.activities, *(activities or [])]}
+    )
     view = careplans.create(nurse, CarePlanCreate(episode_id=episode.id, content=content))
     careplans.acknowledge(
         nurse,
@@ -558,7 +589,71 @@ def _omar(session: Session, d: Directory) -> None:
     )
 
 
-def _copd(session: Session, d: Directory) -> None:
+def _sven(session: Session, d: Directory) -> None:
+    """Sven: at home, day 1, on IV antibiotics for a diabetic foot infection; the home health
+    care also dresses his foot ulcer every day (an activity added to the pathway's plan)."""
+    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    sven = _patient(
+        nurse,
+        personnummer=_pnr(1956, 9, 4, 992),
+        given_name="Sven",
+        family_name="Håkansson",
+        street_address="Slättagatan 14",
+        postal_code="791 45",
+        city="Falun",
+        latitude=60.6150,
+        longitude=15.6010,
+        phone="070-555 12 34",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        next_of_kin=[NextOfKin(name="Berit Håkansson", relation="wife", phone="070-555 43 21")],
+        what_matters="Att kunna sitta i trädgården och slippa ligga på sjukhus.",
+    )
+    episode = _episode(
+        nurse,
+        d,
+        sven.id,
+        "opat",
+        "INF-AVD11",
+        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
+        "Diabetic foot infection, IV antibiotics",
+    )
+    _assess_and_consent(physician, nurse, episode)
+    wound = PlanActivity(
+        key="wound_care",
+        what="Dress the foot ulcer",
+        organisation_kind="municipal_home_health_care",
+        role="registered_nurse",
+        schedule="daily 11:00",
+        duration_min=20,
+        skills=["wound_care"],
+    )
+    _plan(
+        nurse,
+        d,
+        episode,
+        physician="lakare.anna",
+        contact="ssk.bertil",
+        patient_name="Sven",
+        goal="Att såret läker så att jag kan gå i trädgården",
+        activities=[wound],
+    )
+    _antibiotics(nurse, d, episode, "Klindamycin", "600 mg")
+    _request(
+        nurse,
+        d.ctx(session, "hsv.eva"),
+        d,
+        episode,
+        "HSV-FALUN",
+        "home_health_care",
+        "IV klindamycin 600 mg x 3, PICC-line, daglig omläggning av fotsår.",
+    )
+    _move(nurse, episode, State.PLANNED)
+    _sign_blocking(d, session, episode, skip=set())
+    _move(nurse, episode, State.AT_HOME)
+
+
+def _copd(session: Session, d: Directory) -> Episode:
     """A COPD exacerbation cared for at home instead of admission, by the mobile team."""
     nurse, physician = d.ctx(session, "team.karin"), d.ctx(session, "team.jonas")
     patient = _patient(
@@ -609,6 +704,7 @@ def _copd(session: Session, d: Directory) -> None:
         if item.blocking and not item.done:
             episodes.sign_item(nurse, episode.id, item.key, ChecklistSign(note="klart"))
     _move(nurse, episode, State.AT_HOME)
+    return episode
 
 
 def _heart_failure(session: Session, d: Directory) -> None:
@@ -638,3 +734,40 @@ def _heart_failure(session: Session, d: Directory) -> None:
         EpisodeType.EARLY_SUPPORTED_DISCHARGE,
         "Decompensated heart failure, responding well",
     )
+
+
+def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
+    """Shifts today and tomorrow for Falun's home health care and the mobile team; today's
+    visits made from the care plans, routed (PyVRP, 1 s) and published for the home health
+    care. The mobile team has an ad-hoc physician's visit to Göran and plans its day itself
+    (Dagens besök → Planera dagen); tomorrow is left for anyone to plan."""
+    today = local_today()
+    for day in (today, today + timedelta(days=1)):
+        for username, start, end, where in SHIFTS:
+            planner = "hsv.eva" if username.startswith("hsv.") else "team.karin"
+            visits.save_shift(
+                d.ctx(session, planner),
+                ShiftCreate(
+                    user_id=d.users[username].id,
+                    date=day,
+                    start=start,
+                    end=end,
+                    start_location=where,
+                ),
+            )
+    visits.create_visit(
+        d.ctx(session, "team.karin"),
+        VisitCreate(
+            episode_id=goran.id,
+            date=today,
+            window=("10:00", "12:00"),
+            what="Läkarbesök: andning, syremättnad och svar på behandlingen",
+            duration_min=45,
+            role=StaffRole.PHYSICIAN,
+            priority=2,
+        ),
+    )
+    eva = d.ctx(session, "hsv.eva")
+    visits.generate(eva, GenerateVisits(date=today))
+    plan = visits.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
+    visits.publish(eva, plan.plan.id)

@@ -18,7 +18,10 @@ runner = CliRunner()
 class TestPlanSolve:
     def test_prints_a_plan_that_passes_the_check(self, tmp_path: Path) -> None:
         raw = make_problem(
-            [make_staff("s1", ["nurse", "iv"])],
+            [
+                make_staff("s1", ["nurse", "iv"]),
+                make_staff("s2", ["wound"], shift=("07:00", "07:30")),
+            ],
             [make_visit("v1", skills=["iv"]), make_visit("v2", skills=["wound"])],
         )
         path = tmp_path / "problem.json"
@@ -28,7 +31,39 @@ class TestPlanSolve:
         out = json.loads(result.stdout)
         assert out["routes"][0]["stops"][0]["visit"] == "v1"
         assert out["unassigned"][0]["visit"] == "v2"
+        assert "outside every shift" in out["unassigned"][0]["reason"]
         assert check(parse_problem(raw), plan_from_dict(out)) == []
+
+    def test_unknown_skill_is_refused_unless_allowed(self, tmp_path: Path) -> None:
+        raw = make_problem(
+            [make_staff("s1", ["nurse", "iv"])],
+            [make_visit("v1", skills=["iv"]), make_visit("v2", skills=["wund"])],
+        )
+        path = tmp_path / "problem.json"
+        path.write_text(json.dumps(raw))
+        result = runner.invoke(app, ["plan", "solve", str(path), "--seconds", "0.5"])
+        assert result.exit_code == 1
+        assert "visit 'v2': unknown skill 'wund'" in result.stderr
+        assert "Traceback" not in result.output
+        assert result.stdout == ""
+
+        allowed = runner.invoke(
+            app, ["plan", "solve", str(path), "--seconds", "0.5", "--allow-unknown-skills"]
+        )
+        assert allowed.exit_code == 0, allowed.output
+        out = json.loads(allowed.stdout)
+        assert out["unassigned"] == [
+            {"visit": "v2", "reason": "no staff member has the skill(s) wund"}
+        ]
+
+    def test_staff_without_a_shift_is_refused(self, tmp_path: Path) -> None:
+        raw = make_problem([make_staff("s1", [])], [make_visit("v1")])
+        del raw["staff"][0]["shift"]
+        path = tmp_path / "problem.json"
+        path.write_text(json.dumps(raw))
+        result = runner.invoke(app, ["plan", "solve", str(path)])
+        assert result.exit_code == 1
+        assert "staff 's1': missing field 'shift'" in result.stderr
 
     def test_bad_problem_gives_a_clear_error(self, tmp_path: Path) -> None:
         raw = make_problem([make_staff("s1", [])], [make_visit("v1", window=("10:00", "09:00"))])

@@ -446,6 +446,40 @@ class TestDayPlan:
         others += [u["visit"] for u in body["unassigned"]]
         assert len(others) == len(set(others)) == VISITS_PER_PATIENT - 1
 
+    def test_the_dates_plans_of_the_own_organisation_are_listed_newest_first(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        headers = auth(session, world.planner)
+        _generate(client, headers)
+        _shift(client, headers, world.iv_nurse)
+        body = {"date": DAY.isoformat()}
+        first = client.post("/api/v1/day-plans?seconds=0.2", json=body, headers=headers).json()
+        second = client.post("/api/v1/day-plans?seconds=0.2", json=body, headers=headers).json()
+
+        listed = client.get(f"/api/v1/day-plans?date={DAY.isoformat()}", headers=headers)
+        other_day = client.get("/api/v1/day-plans?date=2030-03-07", headers=headers)
+        outsider = client.get(
+            f"/api/v1/day-plans?date={DAY.isoformat()}", headers=auth(session, world.outsider)
+        )
+
+        assert listed.status_code == 200
+        assert [p["id"] for p in listed.json()] == [second["id"], first["id"]]
+        assert listed.json()[0]["status"] == "draft"
+        assert listed.json()[0]["organisation_ids"] == [str(world.municipality.id)]
+        assert "routes" not in listed.json()[0]
+        assert other_day.json() == []
+        assert outsider.status_code == 200
+        assert outsider.json() == []
+
+    def test_listing_plans_needs_a_role_that_reads_patients(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        analyst = make_user(session, world.municipality, role="analyst")
+
+        response = client.get("/api/v1/day-plans", headers=auth(session, analyst))
+
+        assert response.status_code == 403
+
     def test_a_role_that_may_not_plan_is_refused(
         self, client: TestClient, session: Session, world: World
     ) -> None:

@@ -1,7 +1,8 @@
 """The pages in real headless Chromium (Debian's chromium through Playwright's sync API):
 log in, the live overview, keyboard use, labels, no sideways scrolling at 1024 px, what an
-unrelated organisation sees, the whole OPAT flow through the forms, and taking Lisa home as a
-new user would. The tests write the screenshots in docs/screenshots/.
+unrelated organisation sees, the whole OPAT flow through the forms, taking Lisa home as a
+new user would, and planning a day of home visits. The tests write the screenshots in
+docs/screenshots/.
 
 Fixtures: tests/web/conftest.py (a live server on its own database with the demo data).
 """
@@ -9,12 +10,14 @@ Fixtures: tests/web/conftest.py (a live server on its own database with the demo
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from samband.demo import DEMO_PASSWORD
+from samband.kit.time import local_today
 from tests.web.browser_support import check_page, login, personnummer, screenshot
 
 pytestmark = pytest.mark.browser
@@ -475,3 +478,57 @@ class TestPatientPage:
         assert "Cefotaxim" in medications.inner_text()
         check_page(page)
         screenshot(page, "patient")
+
+
+class TestDayPlan:
+    """Falun's home health care plans tomorrow (the demo has the shifts; today's plan depends
+    on the time of day the tests run, tomorrow's does not), publishes it, marks a visit and
+    prints the day sheets, on a tablet."""
+
+    def test_plan_publish_mark_and_print_a_day_on_a_tablet(self, page: Any) -> None:
+        login(page, "hsv.eva")
+        page.get_by_role("link", name="Dagens besök").click()
+        page.get_by_role("heading", level=1, name=re.compile(r"^Dagsplan .*\(idag\)$")).wait_for()
+        check_page(page)
+
+        tomorrow = (local_today() + timedelta(days=1)).isoformat()
+        page.get_by_label("Datum").fill(tomorrow)
+        submit(page, "Visa dagen")
+        assert page.get_by_role("heading", level=1).inner_text() == f"Dagsplan {tomorrow}"
+        submit(page, "Planera dagen")
+        assert notice(page) == "Dagen är planerad. Granska utkastet och publicera det."
+        submit(page, "Publicera planen")
+        assert notice(page) == "Planen är publicerad: besöken har fått sin personal."
+
+        routes = page.locator("section.route")
+        stops = page.locator("tr.route-stop")
+        route_count = routes.count()
+        assert route_count >= 2, "the demo's two nurses on shift should both have visits"
+        drawing = page.locator("svg.routemap")
+        assert drawing.get_attribute("role") == "img"
+        assert (drawing.get_attribute("aria-label") or "").startswith("Karta över dagens rutter")
+        assert drawing.locator("polyline").count() == route_count
+        assert drawing.locator("g.stop").count() == stops.count()
+        assert drawing.is_visible()
+        check_page(page)  # no sideways scrolling at 1024 px
+        screenshot(page, "dayplan")
+
+        first = stops.first
+        first.get_by_role("button", name=re.compile(r"^Påbörja")).click()
+        page.wait_for_load_state()
+        assert notice(page) == "Besöket är påbörjat."
+        first = page.locator("tr.route-stop").first
+        assert "Påbörjat" in first.inner_text()
+        assert first.get_by_role("button", name=re.compile(r"^Klart")).is_visible()
+
+        page.set_viewport_size({"width": 768, "height": 1024})  # the tablet in portrait
+        check_page(page)
+        page.set_viewport_size({"width": 1024, "height": 768})
+
+        page.get_by_role("link", name="Skriv ut körlistor").click()
+        page.wait_for_load_state()
+        check_page(page)
+        assert page.locator("article.sheet").count() == route_count
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="Skriv ut").is_visible()
+        assert not page.locator("header.top").is_visible()

@@ -6,9 +6,12 @@ field at fault. Times are held as seconds after midnight of the problem's date (
 wall-clock time); a problem describes one day, so nothing crosses midnight.
 
 Fields not described here are ignored (e.g. "organisation"), and so is a preferred staff id
-that is not in the problem. A visit that can never be served (a skill no staff member has,
-a window outside every shift) is *not* an error: the solver reports it as unassigned with
-the reason.
+that is not in the problem. A visit that can never be served (a window outside every shift,
+skills that no single staff member holds together) is *not* an error: the solver reports it
+as unassigned with the reason. A skill that *nobody* in the problem holds is a mistake in
+the problem (a typo, a missing staff member): ``require_known_skills`` refuses it, and
+``samband plan solve`` calls it unless told ``--allow-unknown-skills``. The day plans made
+from the database do not: there a skill nobody on shift has is a fact of the day.
 """
 
 from __future__ import annotations
@@ -294,3 +297,18 @@ def parse_problem(raw: object) -> Problem:
                 raise ProblemError(f"{kind} id {item_id!r} is used more than once")
             seen.add(item_id)
     return Problem(date=day, travel=travel, staff=staff, visits=visits)
+
+
+def require_known_skills(problem: Problem) -> None:
+    """Refuse a problem with a visit needing a skill that no staff member holds."""
+    held = set().union(*(s.skills for s in problem.staff))
+    for v in problem.visits:
+        unknown = sorted(v.skills - held)
+        if unknown:
+            names = ", ".join(repr(k) for k in unknown)
+            raise ProblemError(
+                f"visit {v.id!r}: unknown skill {names}: no staff member has it "
+                f"(staff skills: {', '.join(sorted(held)) or 'none'}). Fix the spelling or add "
+                "a staff member with it; --allow-unknown-skills reports such visits as "
+                "unassigned instead"
+            )

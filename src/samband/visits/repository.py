@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from samband.models import (
@@ -191,6 +191,37 @@ def visits_for_planning(
     return [(visit, patient) for visit, patient in rows.tuples()]
 
 
+def regular_staff(
+    session: Session,
+    patient_ids: Collection[uuid.UUID],
+    *,
+    since: date,
+    before: date,
+    statuses: Collection[str],
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, int]]]:
+    """Per patient, who made their visits in [since, before): (user id, visits), most first."""
+    if not patient_ids:
+        return {}
+    visits = func.count(Visit.id)
+    rows = session.execute(
+        select(Visit.patient_id, Visit.assigned_user_id, visits)
+        .where(
+            Visit.patient_id.in_(sorted(patient_ids)),
+            Visit.date >= since,
+            Visit.date < before,
+            Visit.status.in_(sorted(statuses)),
+            Visit.assigned_user_id.is_not(None),
+        )
+        .group_by(Visit.patient_id, Visit.assigned_user_id)
+        .order_by(Visit.patient_id, visits.desc(), func.max(Visit.date).desc())
+    )
+    result: dict[uuid.UUID, list[tuple[uuid.UUID, int]]] = {}
+    for patient_id, user_id, count in rows.tuples():
+        if user_id is not None:
+            result.setdefault(patient_id, []).append((user_id, count))
+    return result
+
+
 def visits_by_id(
     session: Session, ids: Collection[uuid.UUID], *, lock: bool = False
 ) -> dict[uuid.UUID, tuple[Visit, Patient]]:
@@ -267,3 +298,17 @@ def get_day_plan(session: Session, plan_id: uuid.UUID, *, lock: bool = False) ->
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalar(query)
+
+
+def day_plans(session: Session, organisation_id: uuid.UUID, day: date) -> list[DayPlan]:
+    """The date's day plans that include this organisation, the newest first.
+
+    ``organisation_ids`` is a JSON list, and JSON containment is written differently on SQLite
+    and PostgreSQL, so the organisation is matched here rather than in SQL: a date has a
+    handful of plans at most."""
+    rows = session.scalars(
+        select(DayPlan)
+        .where(DayPlan.date == day)
+        .order_by(DayPlan.created_at.desc(), DayPlan.id.desc())
+    )
+    return [plan for plan in rows if str(organisation_id) in (plan.organisation_ids or [])]

@@ -14,6 +14,7 @@ from samband.visits.schedule import LOCAL
 from samband.visits.schemas import (
     DayPlanCreate,
     DayPlanRead,
+    DayPlanSummary,
     GenerateRead,
     GenerateVisits,
     Location,
@@ -120,6 +121,31 @@ def create_day_plan(
     routed (PyVRP). Visits that cannot be made are listed with the reason. The plan is a
     draft until published."""
     return _plan(service.create_day_plan(ctx, data, seconds))
+
+
+@router.get("/day-plans", response_model=list[DayPlanSummary], responses=_REFUSALS)
+def list_day_plans(
+    ctx: ContextDep,
+    day: Annotated[
+        date | None, Query(alias="date", description="default: today in Europe/Stockholm")
+    ] = None,
+) -> list[DayPlanSummary]:
+    """The date's day plans of your organisation, the newest first (without their routes)."""
+    return [
+        DayPlanSummary(
+            id=p.id,
+            date=p.date,
+            organisation_ids=[uuid.UUID(o) for o in p.organisation_ids],
+            status=p.status,
+            version=p.version,
+            travel_minutes=p.travel_minutes,
+            created_by_id=p.created_by_id,
+            created_at=p.created_at,
+            published_at=p.published_at,
+            updated_at=p.updated_at,
+        )
+        for p in service.list_day_plans(ctx, day)
+    ]
 
 
 @router.get("/day-plans/{plan_id}", response_model=DayPlanRead, responses=_REFUSALS)

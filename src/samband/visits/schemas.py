@@ -220,3 +220,18 @@ class DayPlanRead(BaseModel):
     created_at: datetime
     published_at: datetime | None
     updated_at: datetime | None
+
+
+class DayPlanSummary(BaseModel):
+    """A day plan without its routes (GET /day-plans/{id} has them)."""
+
+    id: uuid.UUID
+    date: date
+    organisation_ids: list[uuid.UUID]
+    status: str
+    version: int
+    travel_minutes: int
+    created_by_id: uuid.UUID
+    created_at: datetime
+    published_at: datetime | None
+    updated_at: datetime | None

@@ -12,8 +12,10 @@
   Staff mark their own visits (``visit:update``); planners (``episode:update``) mark anyone's.
 - **Day plans** (``create_day_plan``, ``replan``): the organisations' open visits of the date
   and their staff's shifts become a ``samband.planning`` problem, solved by PyVRP. Started
-  and done visits are fixed: their staff member continues from the last of them. A replan
-  prefers each visit's current staff member (moving as little as possible). A draft changes
+  and done visits are fixed: their staff member continues from the last of them. A new
+  plan prefers each patient's regular staff (``REGULAR_STAFF``: whoever made most of the
+  patient's visits in the last ``HISTORY_DAYS`` days), for continuity; a replan prefers
+  each visit's current staff member (moving as little as possible). A draft changes
   no visit; publishing writes the assignments onto the visits, and a replan of a published
   plan does so at once.
 """
@@ -23,7 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +68,8 @@ OPEN = frozenset({S.PLANNED, S.ASSIGNED})  # (re)planned by the solver
 FIXED = frozenset({S.STARTED, S.DONE})  # kept with their staff and time
 STAFF_ROLES = frozenset(r.value for r in StaffRole)
 DEFAULT_SECONDS = 5.0
+HISTORY_DAYS = 14  # the visits a new plan looks back on for each patient's regular staff
+REGULAR_STAFF = 2  # at most this many regular staff members per patient
 NO_COORDINATES = (
     "the patient's home has no coordinates (latitude/longitude); add them to the patient "
     "to plan this visit"
@@ -398,7 +402,7 @@ def create_day_plan(
         created_at=utcnow(),
     )
     repository.add(ctx.session, plan)
-    _solve(ctx, plan, orgs, seconds, preferred={})
+    _solve(ctx, plan, orgs, seconds, preferred=_regular_staff(ctx, orgs, data.date))
     return _view(ctx, plan)
 
 
@@ -424,7 +428,7 @@ def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -
     their staff and time, the others prefer their current staff member."""
     plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
     preferred = {
-        stop["visit"]: route["staff"]
+        stop["visit"]: [route["staff"]]
         for route in (plan.solution or {}).get("routes", [])
         for stop in route["stops"]
     }
@@ -432,7 +436,7 @@ def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -
         ids = [uuid.UUID(v) for v in _plan_visit_ids(plan)]
         for visit, _ in repository.visits_by_id(ctx.session, ids).values():
             if visit.assigned_user_id is not None and visit.status in OPEN:
-                preferred[str(visit.id)] = str(visit.assigned_user_id)
+                preferred[str(visit.id)] = [str(visit.assigned_user_id)]
     orgs = [uuid.UUID(o) for o in plan.organisation_ids]
     _solve(ctx, plan, orgs, seconds, preferred=preferred)
     plan.version += 1
@@ -542,6 +546,30 @@ def _day_plan(
     return plan
 
 
+def _regular_staff(ctx: Context, orgs: list[uuid.UUID], day: date) -> dict[str, list[str]]:
+    """For each open visit of the day: its patient's regular staff (continuity of care)."""
+    rows = repository.visits_for_planning(
+        ctx.session,
+        visibility(ctx),
+        day=day,
+        organisation_ids=orgs,
+        statuses=[s.value for s in OPEN],
+    )
+    history = repository.regular_staff(
+        ctx.session,
+        {patient.id for _, patient in rows},
+        since=day - timedelta(days=HISTORY_DAYS),
+        before=day,
+        statuses=[S.DONE.value, S.STARTED.value],
+    )
+    preferred: dict[str, list[str]] = {}
+    for visit, patient in rows:
+        regulars = [str(user_id) for user_id, _ in history.get(patient.id, [])[:REGULAR_STAFF]]
+        if regulars:
+            preferred[str(visit.id)] = regulars
+    return preferred
+
+
 def _fixed_times(visit: Visit, day: date) -> tuple[int, int]:
     """(start, end) in minutes of the day of a started or done visit, as it really went when
     that was on this date, else as it was planned."""
@@ -565,7 +593,7 @@ def _solve(
     orgs: list[uuid.UUID],
     seconds: float,
     *,
-    preferred: dict[str, str],
+    preferred: dict[str, list[str]],
 ) -> None:
     """Build the planning problem from the database, solve it, and store it on the plan."""
     session, day = ctx.session, plan.date
@@ -611,7 +639,7 @@ def _solve(
             "priority": visit.priority,
         }
         if str(visit.id) in preferred:
-            item["preferred_staff"] = [preferred[str(visit.id)]]
+            item["preferred_staff"] = preferred[str(visit.id)]
         problem_visits.append(item)
 
     now_min = utc_to_minutes(day, utcnow(), round_up=True) if day == local_today() else None
@@ -767,3 +795,47 @@ def _view(ctx: Context, plan: DayPlan) -> DayPlanView:
     ]
     log_listed(ctx, [v.patient_id for v in shown.values()], resource_type="day_plan")
     return DayPlanView(plan, routes, unassigned, hidden)
+
+
+# -- reading day plans (the command centre's pages; also GET /day-plans?date=) -------------------
+
+
+@dataclass(frozen=True)
+class PlanDetails:
+    """What a page shows around a plan's routes: the patients of its visible visits (their
+    names, addresses and homes on the map) and the shifts of its staff (where they start and
+    end)."""
+
+    patients: dict[uuid.UUID, Patient]
+    shifts: dict[uuid.UUID, ShiftView]
+
+
+def list_day_plans(ctx: Context, day: date | None) -> list[DayPlan]:
+    """The date's day plans of your organisation, the newest first. No patient data: the
+    plans' routes are read with ``get_day_plan``."""
+    ctx.actor.require(Permission.PATIENT_READ)
+    return repository.day_plans(ctx.session, ctx.actor.organisation_id, day or local_today())
+
+
+def latest_day_plan(ctx: Context, day: date | None) -> DayPlanView | None:
+    """Your organisation's newest plan of the date (None if the date has none), with the same
+    visibility and access log as ``get_day_plan``."""
+    plans = list_day_plans(ctx, day)
+    return _view(ctx, plans[0]) if plans else None
+
+
+def plan_details(ctx: Context, view: DayPlanView) -> PlanDetails:
+    """The patients and shifts behind a plan the caller has been shown (``view`` comes from
+    ``get_day_plan``, ``latest_day_plan``, …, which checked and logged the access: only the
+    visits it shows are read here)."""
+    ctx.actor.require(Permission.PATIENT_READ)
+    ids = [s.visit.id for r in view.routes for s in r.stops]
+    ids += [u.visit.id for u in view.unassigned]
+    rows = repository.visits_by_id(ctx.session, ids)
+    patients = {patient.id: patient for _, patient in rows.values()}
+    orgs = [uuid.UUID(o) for o in view.plan.organisation_ids]
+    shifts = {
+        user.id: ShiftView(shift, user)
+        for shift, user in repository.shifts(ctx.session, orgs, view.plan.date)
+    }
+    return PlanDetails(patients, shifts)

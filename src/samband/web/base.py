@@ -24,7 +24,7 @@ from samband.kit.time import STOCKHOLM
 from samband.pathways.definition import registry
 from samband.security import service as security
 from samband.security.context import Context
-from samband.web.i18n import DEFAULT, LANGUAGES, translate
+from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
 from samband.web.reasons import reason_text
 
 HERE = Path(__file__).parent
@@ -66,6 +66,8 @@ templates.env.filters["reason"] = reason_text
 templates.env.filters["criterion_text"] = _criterion_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
+templates.env.filters["activity"] = activity_text
+templates.env.filters["skill"] = skill_text
 
 
 class LoginRequired(Exception):

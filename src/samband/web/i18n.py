@@ -617,3 +617,195 @@ for _key, (_sv, _en) in _FLOW_TEXTS.items():
 
 # The patient page's round notes (lead).
 TEXTS.update({"patient.by": {"sv": "Av", "en": "By"}})
+
+
+# -- the day's visits: the day plan, its map and the printed day sheets (web/dayplan.py) --------
+TEXTS.update(
+    {
+        "nav.day_plan": {"sv": "Dagens besök", "en": "Today's visits"},
+        "dayplan.title": {"sv": "Dagsplan", "en": "Day plan"},
+        "dayplan.date": {"sv": "Datum", "en": "Date"},
+        "dayplan.show": {"sv": "Visa dagen", "en": "Show the day"},
+        "dayplan.bad_date": {
+            "sv": "Skriv datumet som ÅÅÅÅ-MM-DD.",
+            "en": "Write the date as YYYY-MM-DD.",
+        },
+        "dayplan.today": {"sv": "Idag", "en": "Today"},
+        "dayplan.none": {
+            "sv": "Din organisation har ingen dagsplan för dagen ännu.",
+            "en": "Your organisation has no day plan for this date yet.",
+        },
+        "dayplan.plan_hint": {
+            "sv": "Besöken skapas från vårdplanerna för patienterna hemma, och fördelas på "
+            "personalen som har arbetspass dagen. Det tar några sekunder.",
+            "en": "The visits are made from the care plans of the patients at home and shared "
+            "among the staff with a shift that day. It takes a few seconds.",
+        },
+        "dayplan.plan": {"sv": "Planera dagen", "en": "Plan the day"},
+        "dayplan.publish": {"sv": "Publicera planen", "en": "Publish the plan"},
+        "dayplan.publish_hint": {
+            "sv": "Ett utkast ändrar inga besök. När planen publiceras får varje besök sin "
+            "personal och planerade tid.",
+            "en": "A draft changes no visit. Publishing gives each visit its staff member and "
+            "planned time.",
+        },
+        "dayplan.replan": {"sv": "Planera om", "en": "Re-plan"},
+        "dayplan.replan_hint": {
+            "sv": "Nya och ändrade besök tas med. Påbörjade och klara besök ligger kvar; de "
+            "andra stannar helst hos samma personal.",
+            "en": "New and changed visits are taken in. Started and done visits stay; the "
+            "others preferably stay with the same staff member.",
+        },
+        "dayplan.print_all": {"sv": "Skriv ut körlistor", "en": "Print the day sheets"},
+        "dayplan.print_one": {"sv": "Skriv ut körlistan", "en": "Print the day sheet"},
+        "dayplan.refused": {"sv": "Det gick inte:", "en": "Not possible:"},
+        "dayplan.status": {"sv": "Status", "en": "Status"},
+        "dayplan.status.draft": {"sv": "Utkast", "en": "Draft"},
+        "dayplan.status.published": {"sv": "Publicerad", "en": "Published"},
+        "dayplan.version": {"sv": "Version", "en": "Version"},
+        "dayplan.travel": {"sv": "Restid totalt", "en": "Total travel"},
+        "dayplan.minutes": {"sv": "min", "en": "min"},
+        "dayplan.visits": {"sv": "Besök", "en": "Visits"},
+        "dayplan.visits_planned": {"sv": "planerade", "en": "planned"},
+        "dayplan.made": {"sv": "Gjord", "en": "Made"},
+        "dayplan.published_at": {"sv": "Publicerad", "en": "Published"},
+        "dayplan.other_plans": {"sv": "Dagens planer", "en": "The day's plans"},
+        "dayplan.shown": {"sv": "visas", "en": "shown"},
+        "dayplan.hidden": {
+            "sv": "besök i planen gäller patienter som din organisation inte har vårdrelation "
+            "med, och visas inte.",
+            "en": "visits in the plan are for patients your organisation has no care "
+            "relationship with, and are not shown.",
+        },
+        "dayplan.routes": {"sv": "Rutter", "en": "Routes"},
+        "dayplan.no_routes": {
+            "sv": "Inga besök är fördelade på personal.",
+            "en": "No visits are assigned to staff.",
+        },
+        "dayplan.shift": {"sv": "Arbetspass", "en": "Shift"},
+        "dayplan.leave": {"sv": "Avfärd", "en": "Leave"},
+        "dayplan.back": {"sv": "Tillbaka", "en": "Back"},
+        "dayplan.from_start": {
+            "sv": "från start (bas eller hem)",
+            "en": "from the start (base or home)",
+        },
+        "dayplan.to_end": {"sv": "till slut (bas eller hem)", "en": "to the end (base or home)"},
+        "dayplan.number": {"sv": "Nr", "en": "No."},
+        "dayplan.time": {"sv": "Tid", "en": "Time"},
+        "dayplan.arrive": {"sv": "framme", "en": "arrive"},
+        "dayplan.patient": {"sv": "Patient", "en": "Patient"},
+        "dayplan.activity": {"sv": "Insats", "en": "Activity"},
+        "dayplan.needs": {"sv": "Kräver", "en": "Needs"},
+        "dayplan.visit_status": {"sv": "Status", "en": "Status"},
+        "dayplan.mark": {"sv": "Markera", "en": "Mark"},
+        "dayplan.fixed": {"sv": "Låst", "en": "Fixed"},
+        "dayplan.fixed_hint": {
+            "sv": "påbörjat eller klart: ligger kvar vid omplanering",
+            "en": "started or done: stays when re-planning",
+        },
+        "dayplan.window": {"sv": "Tidsfönster", "en": "Window"},
+        "dayplan.unassigned": {"sv": "Ej planerade besök", "en": "Unassigned visits"},
+        "dayplan.no_unassigned": {
+            "sv": "Alla besök är planerade.",
+            "en": "Every visit is planned.",
+        },
+        "dayplan.reason": {"sv": "Orsak", "en": "Reason"},
+        "dayplan.move.started": {"sv": "Påbörja", "en": "Start"},
+        "dayplan.move.done": {"sv": "Klart", "en": "Done"},
+        "dayplan.move.missed": {"sv": "Missat", "en": "Missed"},
+        "dayplan.map": {"sv": "Karta", "en": "Map"},
+        "dayplan.map_label": {
+            "sv": "Karta över dagens rutter: en linje per personal, numrerade besök, start och "
+            "slut som romber, ej planerade besök som ofyllda ringar",
+            "en": "Map of the day's routes: one line per staff member, numbered visits, starts "
+            "and ends as diamonds, unassigned visits as hollow rings",
+        },
+        "dayplan.map_start": {"sv": "Start", "en": "Start"},
+        "dayplan.map_end": {"sv": "Slut", "en": "End"},
+        "dayplan.map_place": {
+            "sv": "Start och slut (bas eller hem)",
+            "en": "Start and end (base or home)",
+        },
+        "dayplan.map_unassigned": {"sv": "Ej planerat besök", "en": "Unassigned visit"},
+        "dayplan.map_not_drawn": {
+            "sv": "besök saknar koordinater och syns inte på kartan.",
+            "en": "visits have no coordinates and are not on the map.",
+        },
+        "dayplan.map_none": {
+            "sv": "Inget att visa på kartan: inga koordinater.",
+            "en": "Nothing to show on the map: no coordinates.",
+        },
+        "dayplan.list_alternative": {
+            "sv": "Samma rutter finns som listor nedan.",
+            "en": "The same routes are listed below.",
+        },
+        "dayplan.sheets_title": {"sv": "Körlistor", "en": "Day sheets"},
+        "dayplan.sheet": {"sv": "Körlista", "en": "Day sheet"},
+        "dayplan.to_plan": {"sv": "Tillbaka till dagsplanen", "en": "Back to the day plan"},
+        "dayplan.print": {"sv": "Skriv ut", "en": "Print"},
+        "dayplan.planned_start": {"sv": "Planerad start", "en": "Planned start"},
+        "dayplan.address": {"sv": "Adress", "en": "Address"},
+        "dayplan.phone": {"sv": "Telefon", "en": "Phone"},
+        "dayplan.done_box": {"sv": "Klart", "en": "Done"},
+        "dayplan.notes": {"sv": "Anteckningar", "en": "Notes"},
+        "dayplan.plan_version": {"sv": "Plan", "en": "Plan"},
+        "dayplan.printed": {"sv": "Utskriven", "en": "Printed"},
+        "dayplan.no_sheet": {
+            "sv": "Ingen i planen har besök att skriva ut.",
+            "en": "Nobody in the plan has visits to print.",
+        },
+        "notice.day_planned": {
+            "sv": "Dagen är planerad. Granska utkastet och publicera det.",
+            "en": "The day is planned. Review the draft and publish it.",
+        },
+        "notice.day_published": {
+            "sv": "Planen är publicerad: besöken har fått sin personal.",
+            "en": "The plan is published: the visits have their staff.",
+        },
+        "notice.day_replanned": {"sv": "Dagen är planerad om.", "en": "The day is re-planned."},
+        "notice.visit_started": {"sv": "Besöket är påbörjat.", "en": "The visit is started."},
+        "notice.visit_done": {"sv": "Besöket är klart.", "en": "The visit is done."},
+        "notice.visit_missed": {
+            "sv": "Besöket är markerat som missat.",
+            "en": "The visit is marked missed.",
+        },
+        "visit_status.planned": {"sv": "Planerat", "en": "Planned"},
+        "visit_status.assigned": {"sv": "Tilldelat", "en": "Assigned"},
+        "visit_status.started": {"sv": "Påbörjat", "en": "Started"},
+        "visit_status.done": {"sv": "Klart", "en": "Done"},
+        "visit_status.missed": {"sv": "Missat", "en": "Missed"},
+        "visit_status.cancelled": {"sv": "Inställt", "en": "Cancelled"},
+        "skill.iv_therapy": {"sv": "iv-behandling", "en": "IV therapy"},
+        "skill.picc_care": {"sv": "PICC-skötsel", "en": "PICC care"},
+        "skill.wound_care": {"sv": "sårvård", "en": "wound care"},
+        "skill.sampling": {"sv": "provtagning", "en": "sampling"},
+    }
+)
+
+# The pathways' home activities (their English 'what') as staff call them; a text staff wrote
+# themselves (an ad-hoc visit, an edited plan) is shown as written.
+ACTIVITY_SV: dict[str, str] = {
+    "Give IV antibiotics": "Ge iv-antibiotika",
+    "Check and dress the PICC/PVK line": "Kontroll och omläggning av PICC/PVK",
+    "Take blood samples (CRP, blood count, creatinine)": "Blodprover (CRP, blodstatus, kreatinin)",
+    "Visit: assessment, inhalation technique, vital signs": (
+        "Besök: bedömning, inhalationsteknik, vitalparametrar"
+    ),
+    "Breathing technique and mobilisation": "Andningsteknik och mobilisering",
+    "Visit: vital signs, oedema, medication": "Besök: vitalparametrar, ödem, läkemedel",
+    "Blood samples (creatinine, potassium, NT-proBNP)": "Blodprover (kreatinin, kalium, NT-proBNP)",
+    "Dress the foot ulcer": "Omläggning av fotsår",
+}
+
+
+def activity_text(what: str, lang: str) -> str:
+    """A visit's activity in the page's language (as written when it is not a known one)."""
+    return ACTIVITY_SV.get(what.strip(), what) if lang == "sv" else what
+
+
+def skill_text(name: str, lang: str) -> str:
+    """A skill or a role ('iv_therapy', 'registered_nurse') in the page's language."""
+    for key in (f"skill.{name}", f"role.{name}"):
+        if key in TEXTS:
+            return translate(key, lang)
+    return name
