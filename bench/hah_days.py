@@ -529,6 +529,41 @@ def table(results: list[Result], seconds: float) -> str:
             f"| {fmt(r.continuity, '.1f')} | {fmt(r.cost)} | {r.seconds:.1f} | {r.errors} "
             f"| {better} |"
         )
+    lines += [
+        "",
+        "Per family (mean over the days):",
+        "",
+        "| family | solver | days | travel min | unassigned | priority-1 unassigned "
+        "| continuity % | cost | days better |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for day in dict.fromkeys(r.day for r in results):
+        for solver in dict.fromkeys(r.solver for r in results):
+            mine = [r for r in results if r.day == day and r.solver == solver]
+            ok = [r for r in mine if r.errors == 0 and r.travel_minutes is not None]
+            if not ok:
+                continue
+            wins = sum(
+                1
+                for r in mine
+                if all(
+                    _rank(r) < _rank(o)
+                    for o in results
+                    if o.day == r.day and o.seed == r.seed and o is not r
+                )
+            )
+
+            def mean(values: list[float]) -> float:
+                return sum(values) / len(values)
+
+            lines.append(
+                f"| {day} | {solver} | {len(mine)} "
+                f"| {mean([float(r.travel_minutes or 0) for r in ok]):.0f} "
+                f"| {mean([float(r.unassigned or 0) for r in ok]):.1f} "
+                f"| {mean([float(r.unassigned_p1 or 0) for r in ok]):.1f} "
+                f"| {mean([r.continuity or 0.0 for r in ok]):.1f} "
+                f"| {mean([float(r.cost or 0) for r in ok]):.0f} | {wins} |"
+            )
     return "\n".join(lines) + "\n"
 
 
