@@ -13,9 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from samband import migrate
-from samband.app import create_app
-from samband.db import make_engine
+# The app's background alert checks stay off in tests: they run when a test calls them.
+os.environ.setdefault("SAMBAND_ALERT_TICK_SECONDS", "0")
+
+from samband import migrate  # noqa: E402
+from samband.app import create_app  # noqa: E402
+from samband.db import make_engine  # noqa: E402
 
 
 def _database_url(tmp_dir: Path) -> str:

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samband import __version__
 from samband.config import get_settings
 from samband.db import make_engine, make_sessionmaker
 from samband.deps import reject_nul_characters
 from samband.kit.errors import SambandError, Unauthenticated
+from samband.observations.fhir import MEDIA_TYPE as FHIR_JSON
+from samband.observations.fhir import operation_outcome
 from samband.web.auth import login_redirect
 from samband.web.base import HERE as WEB_DIR
 from samband.web.base import LoginRequired, render
 
 WEB_STATIC = WEB_DIR / "static"
+DATABASE_DOWN = (
+    "the database is not reachable (restarting or busy); nothing was changed: retry in a "
+    "few seconds (a measurement sent again with the same client_id is stored once)"
+)
+RETRY_AFTER_SECONDS = 2
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +46,7 @@ def create_app(
     app = FastAPI(
         title="Samband",
         version=__version__,
+        lifespan=_lifespan,
         dependencies=[Depends(reject_nul_characters)],
         description=(
             "Hospital care at home (sjukhusvård i hemmet): episodes, documented agreements, "
@@ -54,16 +70,56 @@ def create_app(
     return app
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The periodic alert checks (missed measurements, escalation) run in the background
+    every SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`).
+
+    At the first start in a process, what start-up made (SQLAlchemy's mappers, Pydantic's
+    validators, the routes: objects that live as long as the process) is moved out of the
+    garbage collector's view (``gc.freeze``). Otherwise every full collection walks them
+    all again: a batch of 500 measurements paid some 70 ms for it every few requests."""
+    from samband.alerts import periodic
+
+    _freeze_startup_objects()
+
+    seconds = get_settings().alert_tick_seconds
+    task = asyncio.create_task(periodic.loop(app.state.sessionmaker, seconds)) if seconds else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
 def _routers() -> list:  # type: ignore[type-arg]
+    from samband.alerts.router import router as alerts
     from samband.audit.router import router as audit
     from samband.careplans.router import router as care_plans
     from samband.carerequests.router import router as care_requests
     from samband.episodes.router import router as episodes
     from samband.medications.router import router as medications
+    from samband.observations.router import fhir_router
+    from samband.observations.router import router as observations
     from samband.organisations.router import router as organisations
+    from samband.outcomes.router import router as outcomes
     from samband.pathways.router import router as pathways
     from samband.patientcopy.router import router as patient_copy
     from samband.patients.router import router as patients
+    from samband.pilots.router import router as pilots
     from samband.rounds.router import router as rounds
     from samband.security.router import router as auth
     from samband.visits.router import router as visits
@@ -81,6 +137,11 @@ def _routers() -> list:  # type: ignore[type-arg]
         patient_copy,
         rounds,
         visits,
+        observations,
+        alerts,
+        outcomes,
+        pilots,
+        fhir_router,
         audit,
         *web,
     ]
@@ -93,7 +154,13 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SambandError)
     def _samband_error(request: Request, exc: SambandError) -> Response:
-        if not request.url.path.startswith(("/api/", "/fhir/")):
+        if _is_fhir(request):
+            issues = exc.details.get("issues") if exc.details else None
+            if not issues and exc.field:
+                issues = [{"message": exc.message, "expression": exc.field}]
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+            return _outcome(exc.status_code, exc.message, exc.code, issues, headers)
+        if not request.url.path.startswith("/api/"):
             return render(request, "error.html", status_code=exc.status_code, message=exc.message)
         body: dict[str, object] = {"detail": exc.message, "code": exc.code}
         if exc.field:
@@ -103,8 +170,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_fhir(request):
+            code = {404: "not_found", 405: "not_supported"}.get(exc.status_code, "invalid")
+            headers = dict(exc.headers) if exc.headers else None
+            return _outcome(exc.status_code, str(exc.detail), code, None, headers)
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(RequestValidationError)
-    def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for error in exc.errors():
             location = [str(part) for part in error.get("loc", ()) if part != "body"]
@@ -112,42 +187,94 @@ def _add_error_handlers(app: FastAPI) -> None:
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
             errors.append({"field": field, "message": message, "type": error.get("type")})
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
+        if _is_fhir(request):
+            issues = [{"message": e["message"], "expression": e["field"]} for e in errors]
+            return _outcome(422, summary, "invalid", issues)
         return JSONResponse(
             status_code=422, content={"detail": summary, "code": "invalid", "errors": errors}
         )
 
     @app.exception_handler(DataError)
-    def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+    def _unstorable(request: Request, exc: DataError) -> JSONResponse:
         # e.g. a NUL character in a text, or a number larger than the column holds
         log.info("rejected input the database cannot store: %s", exc.orig)
-        return JSONResponse(
-            status_code=422,
-            content={
-                "detail": "a value cannot be stored: remove control characters (such as NUL) "
-                "from texts and keep numbers within their allowed range",
-                "code": "invalid",
-            },
+        detail = (
+            "a value cannot be stored: remove control characters (such as NUL) "
+            "from texts and keep numbers within their allowed range"
         )
+        if _is_fhir(request):
+            return _outcome(422, detail, "invalid", None)
+        return JSONResponse(status_code=422, content={"detail": detail, "code": "invalid"})
 
     @app.exception_handler(IntegrityError)
-    def _conflict(_request: Request, exc: IntegrityError) -> JSONResponse:
+    def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
         # A last line of defence: services check first, but two requests can race.
         log.info("integrity conflict: %s", exc.orig)
+        detail = "this conflicts with data saved at the same time; reload and try again"
+        if _is_fhir(request):
+            return _outcome(409, detail, "conflict", None)
+        return JSONResponse(status_code=409, content={"detail": detail, "code": "conflict"})
+
+    @app.exception_handler(DBAPIError)
+    def _database(request: Request, exc: DBAPIError) -> Response:
+        # The database is down, restarting, or dropped the connection (a disconnect, the
+        # server shutting down, a connection refused): nothing was committed, and the same
+        # request sent again once it is back is safe (client_ids make ingestion exactly once).
+        if not _unreachable(exc):
+            return _unexpected(request, exc)
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _is_fhir(request):
+            return _outcome(503, DATABASE_DOWN, "unavailable", None, headers)
+        if not request.url.path.startswith("/api/"):
+            response = render(request, "error.html", status_code=503, message=DATABASE_DOWN)
+            response.headers.update(headers)
+            return response
         return JSONResponse(
-            status_code=409,
-            content={
-                "detail": "this conflicts with data saved at the same time; reload and try again",
-                "code": "conflict",
-            },
+            status_code=503,
+            content={"detail": DATABASE_DOWN, "code": "unavailable"},
+            headers=headers,
         )
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(
-            status_code=500,
-            content={
-                "detail": "an unexpected error happened; nothing was changed",
-                "code": "internal",
-            },
-        )
+        detail = "an unexpected error happened; nothing was changed"
+        if _is_fhir(request):
+            return _outcome(500, detail, "internal", None)
+        return JSONResponse(status_code=500, content={"detail": detail, "code": "internal"})
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    """The database cannot be reached, or refused for now (restarting, shutting down, a
+    dropped connection, a lock wait that timed out): a retry may succeed. SQLite reports
+    its programming errors as operational ones too: only "locked", "busy" and "cannot open"
+    count there."""
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        text = str(exc.orig).lower()
+        return any(word in text for word in ("locked", "busy", "unable to open", "disk i/o"))
+    return True
+
+
+def _is_fhir(request: Request) -> bool:
+    return request.url.path.startswith("/fhir/")
+
+
+def _outcome(
+    status_code: int,
+    message: str,
+    code: str,
+    issues: Any,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An error under /fhir as a FHIR OperationOutcome."""
+    return JSONResponse(
+        status_code=status_code,
+        content=operation_outcome(message, code=code, issues=issues),
+        media_type=FHIR_JSON,
+        headers=headers,
+    )

@@ -530,6 +530,490 @@ def plan_vrptw(
     )
 
 
+# -- news2 -----------------------------------------------------------------------------------
+
+news2_app = _group("news2", "NEWS2 (RCP National Early Warning Score 2): score vital signs.")
+
+_NEWS2_EXAMPLE = '[{"respiratory_rate": 18, "spo2": 95, "on_oxygen": false, "pulse": 80}]'
+
+
+@news2_app.command("score")
+def news2_score() -> None:
+    """Score a JSON list of vital-sign sets read from standard input (docs/news2.md).
+
+    Prints a JSON list in the same order: total, risk, partial, parameters, missing,
+    monitoring and red_score for each set, or {"error": ...} for a set that cannot be scored
+    (the others are still scored, and the exit status is 0)."""
+    from samband.observations.news2 import News2InputError, parse_set, score
+
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError:
+        _fail("standard input is not UTF-8 text")
+    if not text.strip():
+        _fail(
+            f"standard input is empty; give a JSON list of vital-sign sets, e.g. {_NEWS2_EXAMPLE}"
+        )
+    try:
+        sets = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(
+            f"standard input is not valid JSON: {exc.msg} (line {exc.lineno}, column "
+            f"{exc.colno}); give a list of vital-sign sets, e.g. {_NEWS2_EXAMPLE}"
+        )
+    except RecursionError:
+        _fail("standard input is nested too deeply to be a list of vital-sign sets")
+    if not isinstance(sets, list):
+        hint = " (put a single set in [ ])" if isinstance(sets, dict) else ""
+        _fail(f"standard input must be a JSON list of vital-sign sets{hint}, e.g. {_NEWS2_EXAMPLE}")
+    results: list[dict[str, Any]] = []
+    for raw in sets:
+        try:
+            news2 = score(parse_set(raw))
+        except News2InputError as exc:
+            results.append({"error": str(exc)})
+            continue
+        results.append(
+            {
+                "total": news2.total,
+                "risk": news2.risk,
+                "partial": news2.partial,
+                "parameters": news2.parameters,
+                "missing": list(news2.missing),
+                "monitoring": news2.monitoring,
+                "red_score": news2.red_score,
+            }
+        )
+    typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+# -- simulate and potential ------------------------------------------------------------------
+
+FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
+
+
+def _sek_int(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _span_text(low: float, high: float, fmt: Any) -> str:
+    return fmt(low) if fmt(low) == fmt(high) else f"{fmt(low)} – {fmt(high)}"
+
+
+@app.command()
+def simulate(
+    scenario_file: Annotated[Path, typer.Argument(help="The scenario (YAML, docs/simulation.md).")],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", min=1, max=10_000, help="Override the scenario's."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Override the scenario's seed.")
+    ] = None,
+    output: FormatOption = "text",
+) -> None:
+    """Simulate a hospital-at-home service (SimPy): occupancy, patients turned away, staff
+    utilisation and overtime, with 95 % confidence intervals over replications."""
+    from samband.simulation.model import simulate as run
+    from samband.simulation.scenario import ScenarioError, load_scenario
+
+    _choice("format", output, ["text", "json"])
+    text = _read_input(scenario_file)
+    try:
+        result = run(load_scenario(text), replications=replications, seed=seed)
+    except ScenarioError as exc:
+        _fail(f"{scenario_file}: {exc}")
+    if output == "json":
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+
+    s = result.scenario
+    metrics = result.metrics()
+    typer.echo(s.name)
+    typer.echo(
+        f"{s.places} places · {s.horizon_days} days measured after {s.warmup_days} days of "
+        f"warm-up · {len(result.replications)} replications · seed {s.seed}"
+    )
+    if s.travel is not None:
+        line = f"travel: {s.travel.minutes_per_visit:.1f} min a visit"
+        if s.travel.area is not None:
+            a = s.travel.area
+            line += (
+                f" (planner's great-circle model: random points within {a.radius_km:g} km of "
+                f"{a.centre.lat:g}, {a.centre.lon:g}; × {a.travel.road_factor:g} at "
+                f"{a.travel.speed_kmh:g} km/h)"
+            )
+        typer.echo(line)
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.1f} %"
+
+    def num(x: float) -> str:
+        return f"{x:,.1f}".replace(",", " ")
+
+    def row(label: str, name: str, fmt: Any) -> dict[str, Any] | None:
+        e = metrics.get(name)
+        if e is None:
+            return None
+        ci = "—" if e.low is None or e.high is None else f"{fmt(e.low)} – {fmt(e.high)}"
+        return {"": label, "mean": fmt(e.mean), "95 % CI": ci}
+
+    rows = [
+        row("occupancy", "occupancy", pct),
+        row("turned away", "turned_away_share", pct),
+        row("arrivals", "arrivals", num),
+        row("turned away (patients)", "turned_away", num),
+        row("patient-days", "patient_days", num),
+        row("visits a day", "visits_per_day", num),
+        row("staff utilisation", "utilisation", pct),
+    ]
+    roles = [r.role for r in result.replications[0].roles]
+    rows += [row(f"  {role}", f"utilisation.{role}", pct) for role in roles]
+    rows.append(row("overtime, minutes a day", "overtime_minutes_per_day", num))
+    rows += [row(f"  {role}", f"overtime_minutes_per_day.{role}", num) for role in roles]
+    rows += [
+        row(f"  per {role} on duty", f"overtime_minutes_per_staff_day.{role}", num)
+        for role in roles
+    ]
+    rows.append(row("days with overtime", "days_with_overtime_share", pct))
+    typer.echo("")
+    _table(["", "mean", "95 % CI"], [r for r in rows if r is not None])
+    turned = metrics["turned_away_share"]
+    if turned.low is None:
+        verdict = "one replication: no confidence interval to compare with"
+    elif turned.contains(result.erlang_b):
+        verdict = "inside the 95 % CI"
+    else:
+        verdict = "outside the 95 % CI"
+    typer.echo("")
+    typer.echo(
+        f"Erlang-B: {pct(result.erlang_b)} turned away for an offered load of "
+        f"{result.offered_load:.2f} on {s.places} places ({verdict}).\n"
+        "Erlang-B holds for Poisson arrivals and any distribution of stays: a check on the model."
+    )
+
+
+@app.command()
+def potential(
+    potential_file: Annotated[
+        Path, typer.Argument(help="Target groups, effects and unit costs (YAML).")
+    ],
+    output: FormatOption = "text",
+) -> None:
+    """The regional potential calculator: bed-days, emergency visits and costs saved a year,
+    as low–high ranges (docs/simulation.md)."""
+    from samband.simulation.potential import PotentialError, load_potential
+
+    _choice("format", output, ["text", "json"])
+    text = _read_input(potential_file)
+    try:
+        calc = load_potential(text)
+    except PotentialError as exc:
+        _fail(f"{potential_file}: {exc}")
+    if output == "json":
+        typer.echo(json.dumps(calc.to_dict(), ensure_ascii=False, indent=2))
+        return
+
+    def msek(x: float) -> str:
+        return f"{x / 1e6:,.1f}".replace(",", " ")
+
+    u = calc.unit_costs
+    typer.echo(calc.name)
+    typer.echo(
+        f"unit costs: {_sek_int(u.bed_day_sek)} SEK a bed-day, "
+        f"{_sek_int(u.emergency_visit_sek)} SEK an emergency visit ({u.price_year} prices; "
+        f"{u.source})"
+    )
+    typer.echo("")
+    rows: list[dict[str, Any]] = []
+    for g in calc.groups:
+        reached = g.reached
+        rows.append(
+            {
+                "group": g.name,
+                "persons reached": "—" if reached is None else _span_text(*reached, _sek_int),
+                "bed-days saved": _span_text(*g.bed_days_saved, _sek_int),
+                "emergency visits saved": _span_text(*g.emergency_visits_saved, _sek_int),
+                "costs saved, MSEK": _span_text(*g.costs_saved(u), msek),
+            }
+        )
+    rows.append(
+        {
+            "group": "total",
+            "persons reached": "",
+            "bed-days saved": _span_text(*calc.bed_days_saved, _sek_int),
+            "emergency visits saved": _span_text(*calc.emergency_visits_saved, _sek_int),
+            "costs saved, MSEK": _span_text(*calc.costs_saved, msek),
+        }
+    )
+    _table(list(rows[0]), rows)
+    typer.echo("")
+    typer.echo(f"added costs of the new care, MSEK: {_span_text(*calc.added_costs_sek, msek)}")
+    typer.echo(f"net saving a year, MSEK: {_span_text(*calc.net_saving, msek)}")
+
+
+# -- alerts ----------------------------------------------------------------------------------
+
+alerts_app = _group("alerts", "Remote-monitoring alerts: missed measurements and escalation.")
+
+
+@alerts_app.command("tick")
+def alerts_tick(
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Check as at this time (ISO 8601 with a time zone)."),
+    ] = None,
+) -> None:
+    """Run the periodic alert checks once (for cron): open missed-measurement alerts and
+    escalate unacknowledged ones. Prints {"missed", "escalated", "errors"} as JSON; exit 1
+    if a check failed (the app also runs them every SAMBAND_ALERT_TICK_SECONDS)."""
+    from samband.alerts.periodic import run_checks
+    from samband.db import make_engine, make_sessionmaker
+
+    at = None
+    if now is not None:
+        try:
+            at = datetime.fromisoformat(now)
+        except ValueError:
+            _fail(f"--now {now!r} is not an ISO 8601 time, e.g. 2030-03-06T09:45:00+01:00")
+        if at.tzinfo is None:
+            _fail(f"--now {now!r} has no time zone; add one, e.g. +01:00 or Z")
+    engine = make_engine(_database_url())
+    try:
+        result = run_checks(make_sessionmaker(engine), at)
+    finally:
+        engine.dispose()
+    typer.echo(
+        json.dumps(
+            {
+                "at": result.at.isoformat(),
+                "missed": result.missed,
+                "escalated": result.escalated,
+                "errors": result.errors,
+            }
+        )
+    )
+    if result.errors:
+        raise typer.Exit(1)
+
+
+# -- import and report (outcomes, issue 6) ---------------------------------------------------
+
+import_app = _group("import", "Import history from another system (docs/import-format.md).")
+
+
+@import_app.command("episodes")
+def import_episodes_command(
+    csv_file: Annotated[
+        Path, typer.Argument(help="CSV: episode,personnummer,pathway,type,event,at")
+    ],
+    organisation: Annotated[
+        str | None,
+        typer.Option(help="The code of the organisation the history belongs to (optional)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file only; store nothing.")
+    ] = False,
+) -> None:
+    """Import episode histories. Every row is checked; if any is wrong, each problem is
+    printed with its line, nothing is stored and the exit status is 1. Importing the same
+    rows again adds nothing."""
+    from samband.kit.errors import SambandError
+    from samband.outcomes.service import ImportRejected, import_episodes
+
+    if not csv_file.is_file():
+        _fail(f"{csv_file}: no such file")
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        _fail(f"{csv_file}: cannot be read ({exc.strerror})")
+    _schema_for_an_empty_database()
+    try:
+        with _transaction() as session:
+            result = import_episodes(
+                session, data, csv_file.name, organisation_code=organisation, dry_run=dry_run
+            )
+    except ImportRejected as exc:
+        for warning in exc.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        for error in exc.errors:
+            typer.echo(f"{csv_file}: {error}", err=True)
+        typer.echo(
+            f"error: {csv_file}: {len(exc.errors)} problem(s); nothing was imported", err=True
+        )
+        raise typer.Exit(1) from None
+    except SambandError as exc:
+        _fail(exc.message)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    verb = "would import" if dry_run else "imported"
+    typer.echo(
+        f"{csv_file}: {verb} {result.new_rows} new row(s) of {result.rows} "
+        f"({result.episodes} episode(s), {result.new_episodes} new)"
+        + ("; everything was already imported" if result.rows and not result.new_rows else "")
+    )
+
+
+def _schema_for_an_empty_database() -> None:
+    """An empty database (no tables at all, e.g. a new SQLite file) gets the schema first, as
+    `samband db upgrade` would make it; a database with tables is left as it is."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from samband.db import make_engine
+
+    url = _database_url()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            empty = not inspect(conn).get_table_names()
+    except SQLAlchemyError:
+        return  # the command itself reports a database it cannot use
+    finally:
+        engine.dispose()
+    if empty:
+        _upgrade()
+        typer.echo(f"note: the database was empty; created its tables ({_safe_url(url)})", err=True)
+
+
+def _report_day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} '{value}' is not a date; write YYYY-MM-DD")
+
+
+@app.command()
+def report(
+    date_from: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (Swedish time).")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (included).")],
+    output: Annotated[str, typer.Option("--format", help="csv, html, pdf or parquet.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write here (csv and html: default stdout).")
+    ] = None,
+    pathway: Annotated[
+        list[str] | None, typer.Option(help="Only this pathway; repeat for more.")
+    ] = None,
+    organisation: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this responsible organisation (code); repeat for more."),
+    ] = None,
+    episode_type: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="admission_avoidance or early_supported_discharge."),
+    ] = None,
+    source: Annotated[
+        str, typer.Option(help="all, live (Samband's own episodes) or import (history).")
+    ] = "all",
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings and unit costs laid over the shipped ones."),
+    ] = None,
+    figures: Annotated[
+        Path | None,
+        typer.Option("--figures", help="Also write the figures here (SVG; PNG with matplotlib)."),
+    ] = None,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="List the episode ids behind each number.")
+    ] = False,
+) -> None:
+    """The outcome indicators of a period (docs/indicators.md), per group: all, pathway=…,
+    type=…, organisation=…. CSV: indicator,group,value (NA where the data does not exist)."""
+    from samband.kit.errors import SambandError
+    from samband.outcomes import render
+    from samband.outcomes.config import ConfigError
+    from samband.outcomes.history import TYPE_ALIASES, TYPES
+    from samband.outcomes.report import Filters
+    from samband.outcomes.service import build_report, settings
+
+    _choice("format", output, ["csv", "html", "pdf", "parquet"])
+    _choice("source", source, ["all", "live", "import"])
+    first, last = _report_day(date_from, "--from"), _report_day(date_to, "--to")
+    if last < first:
+        _fail("--to is before --from")
+    types = tuple(TYPE_ALIASES.get(t, t) for t in episode_type or [])
+    for t in types:
+        _choice("type", t, list(TYPES))
+    if output in ("pdf", "parquet") and out is None:
+        _fail(f"--format {output} writes a file: give it with --out FILE")
+    try:
+        outcome_settings = settings(config_file)
+    except ConfigError as exc:
+        _fail(str(exc))
+    _schema_for_an_empty_database()
+    filters = Filters(
+        pathways=tuple(pathway or ()),
+        types=types,
+        organisations=tuple(organisation or ()),
+        source=source,
+    )
+    with _progress() as progress:
+        try:
+            with _transaction() as session:
+                result = build_report(
+                    session,
+                    first,
+                    last,
+                    filters=filters,
+                    outcome_settings=outcome_settings,
+                    progress=progress,
+                )
+        except SambandError as exc:
+            _fail(exc.message)
+        progress("writing", 0, 1)
+        try:
+            if output == "csv":
+                text = render.to_csv(result, trace=trace)
+            elif output == "html":
+                text = render.to_html(result, trace=trace)
+            if output in ("csv", "html"):
+                if out is None:
+                    sys.stdout.write(text)
+                else:
+                    out.write_text(text, encoding="utf-8")
+            elif output == "pdf":
+                assert out is not None  # noqa: S101 - checked above
+                out.write_bytes(render.to_pdf(result))
+            else:
+                assert out is not None  # noqa: S101 - checked above
+                render.to_parquet(result, out, trace=trace)
+            written = render.write_figures(result, figures) if figures else []
+        except OSError as exc:
+            _fail(f"cannot write {exc.filename}: {exc.strerror}")
+        progress("writing", 1, 1)
+    if out is not None:
+        typer.echo(f"wrote {out} ({result.episodes} episodes)", err=True)
+    if figures:
+        typer.echo(f"wrote {len(written)} figure file(s) to {figures}", err=True)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A progress bar on standard error when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda what, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
+
+
 # -- output ----------------------------------------------------------------------------------
 
 

@@ -32,10 +32,12 @@ from samband.episodes.schemas import (
 )
 from samband.episodes.states import EpisodeType, State
 from samband.kit.personnummer import luhn_check_digit
-from samband.kit.time import local_today
+from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
 from samband.models import Episode, Organisation, ReservedBed, Unit, User
+from samband.observations import service as observations
+from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
 from samband.patients import service as patients
 from samband.patients.schemas import NextOfKin, PatientCreate
@@ -244,6 +246,7 @@ def load(session: Session) -> bool:
     goran = _copd(session, directory)
     _heart_failure(session, directory)
     _day_plans(session, directory, goran)
+    _measurements(session, directory, goran)
     directory.write_access_log(session)
     return True
 
@@ -771,3 +774,42 @@ def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
     visits.generate(eva, GenerateVisits(date=today))
     plan = visits.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
     visits.publish(eva, plan.plan.id)
+
+
+# Göran's COPD readings over his two days at home: stable, then worse this morning, so the
+# overview shows a high NEWS2 alert and the patient page shows the trend.
+GORAN_READINGS = [
+    # hours ago, respiratory rate, SpO2, systolic, pulse, temperature, on oxygen
+    (46, 18, 91, 132, 84, 37.0, False),
+    (38, 18, 92, 128, 82, 36.9, False),
+    (30, 19, 91, 130, 86, 37.1, False),
+    (22, 20, 90, 126, 90, 37.4, False),
+    (14, 21, 89, 124, 94, 37.8, False),
+    (6, 24, 88, 118, 104, 38.2, True),
+    (1, 26, 86, 112, 112, 38.6, True),
+]
+
+
+def _measurements(session: Session, d: Directory, goran: Episode) -> None:
+    goran.started_at = utcnow() - timedelta(days=2)
+    session.flush()
+    now = utcnow()
+    sets = [
+        ObservationCreate(
+            patient_id=goran.patient_id,
+            episode_id=goran.id,
+            measured_at=now - timedelta(hours=hours),
+            source=Source.DEVICE,
+            client_id=f"demo-goran-{hours}",
+            respiratory_rate=rate,
+            spo2=spo2,
+            on_oxygen=oxygen,
+            systolic_bp=systolic,
+            diastolic_bp=systolic - 50,
+            pulse=pulse,
+            consciousness="A",
+            temperature=temperature,
+        )
+        for hours, rate, spo2, systolic, pulse, temperature, oxygen in GORAN_READINGS
+    ]
+    observations.ingest(d.ctx(session, "team.karin"), sets)

@@ -18,7 +18,7 @@ import pytest
 
 from samband.demo import DEMO_PASSWORD
 from samband.kit.time import local_today
-from tests.web.browser_support import check_page, login, personnummer, screenshot
+from tests.web.browser_support import SCREENSHOTS, check_page, login, personnummer, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +40,11 @@ def unit_id(client: httpx.Client, organisation: str, unit: str) -> str:
         if org["code"] == organisation:
             return next(u["id"] for u in org["units"] if u["code"] == unit)
     raise AssertionError(f"no organisation {organisation}")
+
+
+def screenshot_path(name: str) -> Any:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 def patient_href(page: Any, name: str) -> str:
@@ -532,3 +537,152 @@ class TestDayPlan:
         page.emulate_media(media="print")
         assert not page.get_by_role("button", name="Skriv ut").is_visible()
         assert not page.locator("header.top").is_visible()
+
+
+# -- vital signs, alerts and the patient's tablet (issue 5) -------------------------------------
+
+TABLET_PORTRAIT = {"width": 800, "height": 1280}
+TOO_SMALL_TARGETS_JS = """
+() => Array.from(document.querySelectorAll(
+    'main button, main a.button, main label.choice, main textarea, main summary, '
+    + 'main input:not([type=hidden]):not([type=radio])'))
+  .filter(el => el.getClientRects().length > 0)
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+  .filter(([_, height]) => height < 44)
+"""
+
+
+def _goran_measures(client: httpx.Client) -> tuple[str, str]:
+    """Göran's (COPD, at home with the mobile team) last two days of measurements, getting
+    worse; the last one NEWS2 high. His patient and episode ids."""
+    from datetime import UTC, datetime
+
+    patient = client.get("/patients", params={"search": "Göran"}).raise_for_status()
+    patient_id = patient.json()["items"][0]["id"]
+    episode = client.get("/episodes", params={"patient_id": patient_id}).raise_for_status()
+    episode_id = episode.json()["items"][0]["id"]
+    now = datetime.now(UTC)
+    rows = [  # hours ago, rr, spo2, systolic, pulse, temperature
+        (46, 18, 94, 132, 84, 37.1),
+        (38, 19, 93, 128, 88, 37.4),
+        (30, 20, 93, 126, 90, 37.6),
+        (22, 22, 92, 122, 96, 37.9),
+        (14, 22, 91, 118, 102, 38.0),
+        (6, 24, 90, 112, 108, 38.2),
+        (0.2, 26, 86, 98, 118, 38.4),
+    ]
+    items = [
+        {
+            "patient_id": patient_id,
+            "measured_at": (now - timedelta(hours=hours)).isoformat(),
+            "source": "visit" if hours in (46, 22) else "device",
+            "respiratory_rate": rr,
+            "spo2": spo2,
+            "on_oxygen": False,
+            "systolic_bp": sbp,
+            "diastolic_bp": sbp - 48,
+            "pulse": pulse,
+            "consciousness": "A",
+            "temperature": temperature,
+        }
+        for hours, rr, spo2, sbp, pulse, temperature in rows
+    ]
+    client.post("/observations/batch", json={"items": items}).raise_for_status()
+    return patient_id, episode_id
+
+
+class TestAlertsTrendsAndTheTablet:
+    """Göran gets worse at home: the alert is on the overview at once and is acknowledged
+    there; his patient page shows the trends; then a nurse starts patient mode on his tablet
+    (portrait) and he reports, with an impossible value refused in plain Swedish first."""
+
+    def test_the_alert_on_the_overview_the_trends_and_a_self_report_on_the_tablet(
+        self, new_page: Any, live_server: str
+    ) -> None:
+        nurse = new_page()
+        login(nurse, "team.karin")
+        with api(live_server, "team.karin") as client:
+            patient_id, episode_id = _goran_measures(client)
+
+        # The overview shows the alerts first, most severe first, without a reload.
+        alerts = nurse.locator("section.alerts-card")
+        alerts.get_by_role("link", name="Göran Lindberg").first.wait_for(timeout=LIVE_TIMEOUT_MS)
+        first = alerts.locator("tr.alert-row").first
+        assert "Hög" in first.inner_text()
+        assert re.match(r"^\(\d\) Översikt", nurse.title())
+        check_page(nurse)
+        screenshot(nurse, "alerts")
+        before = alerts.locator("tr.alert-row").count()
+        first.get_by_role("button", name=re.compile("^Kvittera")).click()
+        nurse.wait_for_load_state()
+        assert notice(nurse) == "Larmet är kvitterat."
+        assert nurse.locator("section.alerts-card tr.alert-row").count() == before
+        assert "Kvitterat" in nurse.locator("section.alerts-card").inner_text()
+
+        # The alert: the measurements with their points, the reserved beds, the forms.
+        nurse.locator("section.alerts-card tr.alert-row").first.get_by_role(
+            "link", name=re.compile("^Öppna")
+        ).click()
+        nurse.get_by_role("heading", level=1, name=re.compile("^Larm: Göran Lindberg")).wait_for()
+        assert nurse.get_by_role("button", name="Skriv in direkt (trygghetsplats)").is_visible()
+        assert nurse.locator("table.beds tbody tr").count() >= 1
+        check_page(nurse)
+
+        # The patient page: a chart per vital sign with a point per measurement (the demo's
+        # readings and the seven sent above).
+        from samband.demo import GORAN_READINGS
+
+        points = len(GORAN_READINGS) + 7
+        nurse.goto(f"/patients/{patient_id}")
+        vitals = nurse.locator("#vitals")
+        pulse = vitals.locator("#trend-pulse svg.trendchart")
+        assert pulse.get_attribute("role") == "img"
+        assert (pulse.get_attribute("aria-label") or "").startswith(
+            f"Puls (/min): {points} mätningar"
+        )
+        assert pulse.locator("circle.point").count() == points
+        assert vitals.locator("#trend-news2 g.mark-high").count() >= 1
+        assert vitals.locator("svg.trendchart").count() == 7
+        vitals.locator("#trend-pulse summary").click()
+        assert vitals.locator("#trend-pulse table tbody tr").count() == points
+        check_page(nurse)
+        vitals.screenshot(path=str(screenshot_path("trends")))
+
+        # On Göran's tablet, in portrait: the nurse starts patient mode, then it is his.
+        tablet = new_page(TABLET_PORTRAIT)
+        login(tablet, "team.karin", f"/self-report/{episode_id}")
+        tablet.get_by_role("button", name="Starta patientläge på den här enheten").click()
+        tablet.get_by_role("heading", level=1, name="Hej Göran!").wait_for()
+        assert tablet.locator("header nav").count() == 0  # no staff navigation
+        assert tablet.evaluate(TOO_SMALL_TARGETS_JS) == []
+        check_page(tablet)
+        tablet.get_by_text("Som vanligt", exact=True).click()
+        tablet.get_by_label("Temperatur").fill("60")
+        tablet.get_by_label("Syremättning").fill("92")
+        tablet.get_by_role("button", name="Skicka").click()
+        tablet.wait_for_load_state()
+        refusal = tablet.get_by_role("alert")
+        assert "Något behöver rättas" in refusal.inner_text()
+        assert (
+            "60 kan inte stämma för temperatur"
+            in tablet.locator("#f-temperature-error").inner_text()
+        )
+        assert tablet.get_by_label("Temperatur").get_attribute("aria-invalid") == "true"
+        check_page(tablet)
+        screenshot(tablet, "self-report")
+        tablet.get_by_label("Temperatur").fill("37,8")
+        tablet.get_by_label("Puls").fill("96")
+        tablet.get_by_role("button", name="Skicka").click()
+        tablet.get_by_role("heading", level=1, name="Tack!").wait_for()
+        assert "NEWS2" not in tablet.content()
+        assert tablet.get_by_role("heading", name="Vem ringer du?").is_visible()
+        assert tablet.locator("a[href^='tel:']").count() >= 1
+        check_page(tablet)
+        tablet.set_viewport_size({"width": 1024, "height": 768})
+        check_page(tablet)
+
+        # The self-report is on the patient page, as the patient's own.
+        nurse.goto(f"/patients/{patient_id}")
+        latest = nurse.locator("#vitals .news2-table").first.inner_text()
+        assert "patienten själv" in latest
+        assert "37,8" in latest

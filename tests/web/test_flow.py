@@ -189,6 +189,41 @@ class TestForms:
         assert plan is not None
         assert plan.current_version == 2
 
+    def test_saving_the_plan_on_the_page_keeps_what_the_form_does_not_edit(
+        self, client: TestClient, session: Session
+    ) -> None:
+        w = make_world(session)
+        episode = planned_episode(session, w)
+        plan = session.scalar(select(CarePlan).where(CarePlan.episode_id == episode.id))
+        assert plan is not None
+        before = session.scalar(
+            select(CarePlanVersion).where(
+                CarePlanVersion.care_plan_id == plan.id, CarePlanVersion.number == 1
+            )
+        )
+        assert before is not None
+        assert before.content["alert_limits"]  # the OPAT template's fever limit
+        login(client, session, w.nurse)
+        form = {
+            "base_version": "1",
+            "goals": "Bli frisk",
+            "if_worse": "Ring avdelningen",
+            "discharge_criteria": "Feberfri",
+        }
+
+        saved = client.post(f"/episodes/{episode.id}/care-plan", data=form, follow_redirects=False)
+
+        assert saved.status_code == 303
+        after = session.scalar(
+            select(CarePlanVersion).where(
+                CarePlanVersion.care_plan_id == plan.id, CarePlanVersion.number == 2
+            )
+        )
+        assert after is not None
+        assert after.content["goals"] == ["Bli frisk"]
+        assert after.content["alert_limits"] == before.content["alert_limits"]
+        assert after.content["activities"] == before.content["activities"]
+
     def test_care_plan_field_errors_are_next_to_the_fields(
         self, client: TestClient, session: Session
     ) -> None:

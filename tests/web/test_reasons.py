@@ -140,3 +140,90 @@ class TestVisitAndDayPlanReasonsInSwedish:
     def test_the_planners_fixed_reasons_have_a_swedish_text(self) -> None:
         for english in (REASON_COULD_NOT_FIT, NO_COORDINATES, "its window is not on this date"):
             assert reason_text(english, "sv") != english, english
+
+
+class TestAlertAndMeasurementReasonsInSwedish:
+    """The alerts' reasons and the plausibility messages, made by the pure modules themselves,
+    so a change of their wording shows here."""
+
+    def test_news2_limit_and_missed_reasons(self) -> None:
+        from datetime import UTC, datetime, timedelta
+        from zoneinfo import ZoneInfo
+
+        from samband.alerts import rules
+        from samband.pathways.definition import AlertLimit
+
+        news2 = rules.news2_trigger(
+            6,
+            "medium",
+            {"respiratory_rate": 2, "pulse": 2, "spo2": 0, "temperature": 2},
+            ["on_oxygen"],
+        )
+        limits = rules.limit_trigger(
+            {"temperature": 38.6, "weight_gain": 2.4},
+            [
+                AlertLimit(parameter="temperature", op=">=", value=38.5, severity="high"),
+                AlertLimit(parameter="weight_gain", op=">", value=2, within_hours=72),
+            ],
+        )
+        missed = rules.missed_trigger(
+            datetime(2030, 3, 6, 7, 0, tzinfo=UTC),
+            ZoneInfo("Europe/Stockholm"),
+            timedelta(minutes=90),
+            repeated=True,
+        )
+        assert news2 is not None
+        assert limits is not None
+
+        assert reason_text(news2.reason, "sv") == (
+            "NEWS2 6 (medel): andningsfrekvens 2, puls 2, temperatur 2; ofullständig, ej mätt: "
+            "syrgas"
+        )
+        assert reason_text(limits.reason, "sv") == (
+            "Gräns i vårdplanen: temperatur 38,6 °C ≥ 38,5 °C; viktökning 2,4 kg på 72 h > 2 kg"
+        )
+        assert reason_text(missed.reason, "sv") == (
+            "Den schemalagda mätningen 2030-03-06 kl. 08:00 kom inte inom 90 minuter; även "
+            "mätningen före uteblev"
+        )
+
+    @pytest.mark.parametrize(
+        ("field", "value", "swedish"),
+        [
+            ("spo2", 101, "Värdet för SpO2, 101%, är omöjligt; tillåtet 20% till 100%"),
+            ("temperature", 98.6, "Temperaturen 98,6 ser ut att vara i °F (37,0 °C)"),
+            (
+                "pulse",
+                0,
+                "Värdet för puls, 0 /min, är omöjligt (lämna fältet tomt om inget mättes)",
+            ),
+            ("systolic_bp", 20, "Värdet för systoliskt blodtryck, 20 mmHg, är omöjligt"),
+        ],
+    )
+    def test_impossible_values(self, field: str, value: float, swedish: str) -> None:
+        from samband.observations import plausibility
+
+        message = plausibility.impossible(field, value)
+
+        assert message is not None
+        assert reason_text(message, "sv").startswith(swedish)
+
+    def test_implausible_values_and_swapped_pressures(self) -> None:
+        from samband.observations import plausibility
+
+        low = plausibility.implausible("pulse", 35)
+        high = plausibility.implausible("temperature", 41.5)
+        swapped = plausibility.blood_pressure_problem(110, 120)
+        assert low is not None
+        assert high is not None
+        assert swapped is not None
+
+        assert reason_text(low, "sv") == (
+            "Värdet för puls, 35 /min, är ovanligt lågt (under 40 /min): bekräfta värdet"
+        )
+        assert reason_text(high, "sv") == (
+            "Värdet för temperatur, 41,5 °C, är ovanligt högt (över 41 °C): bekräfta värdet"
+        )
+        assert reason_text(swapped, "sv").startswith(
+            "Det diastoliska blodtrycket 120 mmHg är inte lägre än det systoliska 110 mmHg"
+        )

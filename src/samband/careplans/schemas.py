@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from samband.kit.schemas import ReadModel
-from samband.pathways.definition import Activity, Contact
+from samband.pathways.definition import Activity, AlertLimit, Contact
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -58,6 +58,13 @@ class CarePlanContent(BaseModel):
     contacts: list[PlanContact] = Field(default_factory=list, max_length=20)
     if_worse: list[Line] = Field(
         min_length=1, max_length=30, description="what to do if things get worse"
+    )
+    alert_limits: list[AlertLimit] = Field(
+        default_factory=list,
+        max_length=30,
+        description="patient-specific limits of the escalation plan: a measurement crossing "
+        'one opens a limit alert, e.g. {"parameter": "temperature", "op": ">=", "value": 38.5, '
+        '"severity": "high"}',
     )
     discharge_criteria: list[Line] = Field(
         min_length=1, max_length=30, description="the individual discharge criteria"

@@ -1,17 +1,28 @@
 """Every table, in one place, on one MetaData (what Alembic compares against)."""
 
+from samband.models.alerts import Alert, AlertCause
 from samband.models.audit import AuditEvent
 from samband.models.base import Base
 from samband.models.careplans import CarePlan, CarePlanAcknowledgement, CarePlanVersion
 from samband.models.carerequests import CareRequest
 from samband.models.episodes import ChecklistItem, Episode, EpisodeEvent, EpisodeParticipant
 from samband.models.medications import Medication
+from samband.models.observations import ObservationSet, Spo2ScaleDecision
 from samband.models.organisations import ApiToken, Organisation, ReservedBed, Unit, User
+from samband.models.outcomes import (
+    ImportedEpisode,
+    ImportedEvent,
+    OutcomeImport,
+    QuestionnaireResponse,
+)
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration
+from samband.models.pilots import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
 from samband.models.rounds import Round, RoundNote
 from samband.models.visits import DayPlan, StaffShift, Visit
 
 __all__ = [
+    "Alert",
+    "AlertCause",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -25,13 +36,23 @@ __all__ = [
     "Episode",
     "EpisodeEvent",
     "EpisodeParticipant",
+    "ImportedEpisode",
+    "ImportedEvent",
     "Medication",
+    "ObservationSet",
     "Organisation",
+    "OutcomeImport",
     "Patient",
+    "Pilot",
+    "PilotAssumption",
+    "PilotLogEntry",
+    "PilotOrganisation",
     "PatientRegistration",
+    "QuestionnaireResponse",
     "ReservedBed",
     "Round",
     "RoundNote",
+    "Spo2ScaleDecision",
     "StaffShift",
     "Unit",
     "User",

@@ -12,6 +12,7 @@ from samband.models import (
     CareRequest,
     Episode,
     EpisodeParticipant,
+    ObservationSet,
     Organisation,
     Patient,
     ReservedBed,
@@ -92,3 +93,35 @@ def visit_counts(
         .group_by(Visit.episode_id)
     )
     return {episode_id: (int(d), int(n)) for episode_id, d, n in rows.tuples()}
+
+
+def latest_observations(
+    session: Session, episode_ids: list[uuid.UUID], excluded_status: str
+) -> dict[uuid.UUID, ObservationSet]:
+    """Per episode, its latest measured set holding a NEWS2 score (not entered in error)."""
+    if not episode_ids:
+        return {}
+    latest = (
+        select(ObservationSet.episode_id, func.max(ObservationSet.measured_at).label("at"))
+        .where(
+            ObservationSet.episode_id.in_(sorted(episode_ids)),
+            ObservationSet.status != excluded_status,
+            ObservationSet.news2_total.is_not(None),
+        )
+        .group_by(ObservationSet.episode_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ObservationSet)
+        .join(
+            latest,
+            (ObservationSet.episode_id == latest.c.episode_id)
+            & (ObservationSet.measured_at == latest.c.at),
+        )
+        .where(
+            ObservationSet.status != excluded_status,
+            ObservationSet.news2_total.is_not(None),
+        )
+        .order_by(ObservationSet.created_at)
+    )
+    return {row.episode_id: row for row in rows}

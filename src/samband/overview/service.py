@@ -1,7 +1,8 @@
 """The command centre's first screen: who is at home, what waits, what is free.
 
-Vital signs, early-warning scores and alerts come with the monitoring issue; until then their
-columns show that nothing is measured yet. Today's visits come from the visits domain.
+Each patient at home shows the latest set of vital signs with its NEWS2; the alerts themselves
+come from ``alerts.service`` (the page asks for them). Today's visits come from the visits
+domain.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import date
 
 from samband.episodes.states import State
 from samband.kit.time import STOCKHOLM, local_today
-from samband.models import CareRequest, Episode, Organisation, Patient, Unit, User
+from samband.models import CareRequest, Episode, ObservationSet, Organisation, Patient, Unit, User
+from samband.observations.schemas import Status as ObservationStatus
 from samband.overview import repository
 from samband.pathways.definition import registry
 from samband.security.context import Context
@@ -28,6 +30,7 @@ class AtHome:
     care_contact: User | None
     visits_done: int = 0
     visits_planned: int = 0  # today's visits, not cancelled
+    latest: ObservationSet | None = None  # the latest scored set of vital signs
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def overview(ctx: Context) -> Overview:
         session, {e.care_contact_id for e, _ in at_home_rows if e.care_contact_id}
     )
     visits = repository.visit_counts(session, [e.id for e, _ in at_home_rows], local_today())
+    latest = repository.latest_observations(
+        session, [e.id for e, _ in at_home_rows], ObservationStatus.ENTERED_IN_ERROR.value
+    )
     at_home = [
         AtHome(
             e,
@@ -89,6 +95,7 @@ def overview(ctx: Context) -> Overview:
             title(e.pathway),
             contacts.get(e.care_contact_id),  # type: ignore[arg-type]
             *visits.get(e.id, (0, 0)),
+            latest.get(e.id),
         )
         for e, p in at_home_rows
     ]

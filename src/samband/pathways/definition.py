@@ -93,11 +93,73 @@ class Contact(_Strict):
     phone: str | None = None
 
 
+LimitParameter = Literal[
+    "respiratory_rate",
+    "spo2",
+    "systolic_bp",
+    "diastolic_bp",
+    "pulse",
+    "temperature",
+    "weight",
+    "weight_gain",
+    "news2_total",
+]
+LIMIT_UNITS: dict[str, str] = {
+    "respiratory_rate": "/min",
+    "spo2": "%",
+    "systolic_bp": "mmHg",
+    "diastolic_bp": "mmHg",
+    "pulse": "/min",
+    "temperature": "°C",
+    "weight": "kg",
+    "weight_gain": "kg",
+    "news2_total": "points",
+}
+
+
+class AlertLimit(_Strict):
+    """A patient-specific limit of the escalation plan ("temperature 38.5 °C or higher: call
+    at once"), checked against every measurement: crossing it opens a ``limit`` alert.
+
+    ``weight_gain`` compares a new weight with the lowest weight of the previous
+    ``within_hours`` (heart failure: more than 2 kg in 3 days)."""
+
+    parameter: LimitParameter
+    op: Literal[">=", ">", "<=", "<"]
+    value: float = Field(ge=-1000, le=1000, allow_inf_nan=False)
+    severity: Literal["low", "medium", "high"] = "medium"
+    within_hours: int | None = Field(
+        default=None, ge=1, le=14 * 24, description="weight_gain only: the period compared"
+    )
+    note: str | None = Field(
+        default=None, min_length=2, max_length=500, description="what to do, as agreed"
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> AlertLimit:
+        if self.parameter == "weight_gain" and self.within_hours is None:
+            raise ValueError("weight_gain needs within_hours (e.g. 72 for 3 days)")
+        if self.parameter != "weight_gain" and self.within_hours is not None:
+            raise ValueError("within_hours is only for weight_gain")
+        return self
+
+    def describe(self) -> str:
+        unit = LIMIT_UNITS[self.parameter]
+        what = self.parameter.replace("_", " ")
+        if self.parameter == "news2_total":
+            what, unit = "NEWS2", ""
+        value = f"{self.value:g}" + (f" {unit}" if unit and unit != "%" else unit)
+        period = f" within {self.within_hours} h" if self.within_hours else ""
+        return f"{what} {self.op} {value}{period}"
+
+
 class PlanTemplate(_Strict):
     goals: list[str] = Field(default_factory=list)
     activities: list[Activity]
     contacts: list[Contact] = Field(default_factory=list)
     if_worse: list[str] = Field(min_length=1)
+    # structured limits of the escalation plan; each opens a 'limit' alert when crossed
+    alert_limits: list[AlertLimit] = Field(default_factory=list, max_length=30)
     discharge_criteria: list[str] = Field(min_length=1)
 
 

@@ -88,11 +88,18 @@ class PatientCopy:
 
 
 def for_episode(
-    ctx: Context, episode_id: uuid.UUID, *, lang: str = "sv", today: date | None = None
+    ctx: Context,
+    episode_id: uuid.UUID,
+    *,
+    lang: str = "sv",
+    today: date | None = None,
+    action: str = ACTION,
 ) -> PatientCopy:
-    """The copy of an episode's current care plan (``has_plan`` is False without one)."""
+    """The copy of an episode's current care plan (``has_plan`` is False without one).
+    ``action`` is what the access log says was done with it ('print'; the tablet's
+    thank-you screen, which shows the copy's phone numbers, says 'read')."""
     episode = episode_for(
-        ctx, episode_id, permission=Permission.PATIENT_READ, action=ACTION, resource_type=RESOURCE
+        ctx, episode_id, permission=Permission.PATIENT_READ, action=action, resource_type=RESOURCE
     )
     return _build(ctx, episode, lang=lang, today=today)
 

@@ -17,6 +17,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    # A device gateway (the tablet or the Bluetooth hub at home): sends measurements, nothing
+    # else. It reads no record and handles no alert (docs/decisions/0006).
+    DEVICE = "device"
 
 
 class OrganisationKind(StrEnum):
@@ -52,6 +55,16 @@ class Permission(StrEnum):
     DIRECTORY_READ = "directory:read"
     # mark one's own home visits started / done / missed
     VISIT_UPDATE = "visit:update"
+    # send vital signs (staff at a visit, or a device account)
+    OBSERVATION_WRITE = "observation:write"
+    # confirm an implausible value, or mark a set entered in error
+    OBSERVATION_CONFIRM = "observation:confirm"
+    # acknowledge an alert, record the action taken, close it
+    ALERT_HANDLE = "alert:handle"
+    # set the episode's SpO2 scale (scale 2: a physician's decision)
+    SPO2_SCALE_SET = "spo2_scale:set"
+    # create and edit a pilot (learning follow-up) of one's own organisation
+    PILOT_WRITE = "pilot:write"
 
 
 P = Permission
@@ -68,12 +81,15 @@ _LICENSED = _CLINICAL_READ | {
     P.CHECKLIST_SIGN,
     P.EMERGENCY_ACCESS,
     P.VISIT_UPDATE,
+    P.OBSERVATION_WRITE,
+    P.OBSERVATION_CONFIRM,
+    P.ALERT_HANDLE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PHYSICIAN: frozenset(_LICENSED),
-    Role.REGISTERED_NURSE: frozenset(_LICENSED),
-    Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ | {P.VISIT_UPDATE}),
+    Role.PHYSICIAN: frozenset(_LICENSED | {P.SPO2_SCALE_SET, P.PILOT_WRITE}),
+    Role.REGISTERED_NURSE: frozenset(_LICENSED | {P.PILOT_WRITE}),
+    Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ | {P.VISIT_UPDATE, P.OBSERVATION_WRITE}),
     Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
     Role.OCCUPATIONAL_THERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
     Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.MEDICATION_WRITE, P.CHECKLIST_SIGN}),
@@ -86,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EPISODE_TRANSITION,
             P.CARE_REQUEST_SEND,
             P.CARE_REQUEST_ANSWER,
+            P.PILOT_WRITE,
         }
     ),
     # Analysts follow outcomes in aggregate; they read no patient record.
@@ -93,6 +110,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Auditors read the access log, not the records.
     Role.AUDITOR: frozenset({P.DIRECTORY_READ, P.AUDIT_READ, P.AUDIT_REVIEW}),
     Role.ADMINISTRATOR: frozenset({P.DIRECTORY_READ, P.USER_ADMIN}),
+    # Sends measurements for the patients its organisation cares for; reads nothing back.
+    Role.DEVICE: frozenset({P.OBSERVATION_WRITE}),
 }
 
 

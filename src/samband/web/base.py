@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
 from samband.deps import Unit
-from samband.kit.errors import SambandError, Unauthenticated
+from samband.kit.errors import NotFound, SambandError, Unauthenticated
 from samband.kit.time import STOCKHOLM
 from samband.pathways.definition import registry
 from samband.security import service as security
@@ -36,9 +36,18 @@ M = TypeVar("M", bound=BaseModel)
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
-def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
+def _local(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A time in Europe/Stockholm (also an ISO text with a zone, as the alerts' history keeps)."""
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None:
+            return parsed.strftime(fmt)
+        value = parsed
     return value.astimezone(STOCKHOLM).strftime(fmt)
 
 
@@ -48,6 +57,14 @@ def _day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(STOCKHOLM).date()
     return value.isoformat()
+
+
+def _decimal(value: float | None, lang: str) -> str:
+    """A measured number as people write it: 37,5 in Swedish, 37.5 in English."""
+    if value is None:
+        return "–"
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 def _checklist_label(item: Any, lang: str) -> str:
@@ -66,6 +83,7 @@ templates.env.filters["reason"] = reason_text
 templates.env.filters["criterion_text"] = _criterion_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
+templates.env.filters["decimal"] = _decimal
 templates.env.filters["activity"] = activity_text
 templates.env.filters["skill"] = skill_text
 
@@ -151,13 +169,19 @@ def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErro
         return None, errors
 
 
-def attempt(ctx: Context, action: Callable[[], T]) -> tuple[T | None, FormErrors]:
+def attempt(
+    ctx: Context, action: Callable[[], T], *, raise_not_found: bool = False
+) -> tuple[T | None, FormErrors]:
     """Run a service call inside a savepoint: if it is refused, whatever it wrote is undone
-    (the access log entries stay), and the refusal comes back as form errors."""
+    (the access log entries stay), and the refusal comes back as form errors.
+    ``raise_not_found``: a 404 is not a form error but the answer (the thing acted on is not
+    the caller's to see), e.g. when the page shown again is about something else."""
     try:
         with ctx.session.begin_nested():
             return action(), FormErrors()
     except SambandError as exc:
+        if raise_not_found and isinstance(exc, NotFound):
+            raise
         reasons = exc.details.get("reasons")
         return None, FormErrors(
             {exc.field or "": exc.message}, reasons=list(reasons) if reasons else []

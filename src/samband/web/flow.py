@@ -65,6 +65,15 @@ NOTICES = {
     "request_updated",
     "contact",
     *(f"to_{s.value}" for s in TRANSITION_FORMS),
+    # vital signs and alerts (web/vitals.py, web/alerts.py)
+    "observation_saved",
+    "observation_confirmed",
+    "observation_in_error",
+    "alert_acknowledged",
+    "alert_action",
+    "alert_admitted",
+    "alert_closed",
+    "self_report_started",
 }
 
 
@@ -447,12 +456,11 @@ def save_care_plan(
             contacts.append(row)
             rows.append(index)
     content = {
+        **current,  # what the form does not edit (activities, alert limits, notes) stays
         "goals": lines(form.get("goals")),
-        "activities": current.get("activities", []),
         "contacts": contacts,
         "if_worse": lines(form.get("if_worse")),
         "discharge_criteria": lines(form.get("discharge_criteria")),
-        "notes": current.get("notes"),
     }
     data, errors = parse_form(
         CarePlanUpdate,

@@ -1,26 +1,48 @@
-"""The command centre's first screen, refreshed every 10 seconds without a reload."""
+"""The command centre's first screen, refreshed every 10 seconds without a reload: the alerts
+first (most severe, then oldest), then the patients at home with their latest vital signs and
+NEWS2, candidates, care requests and free reserved beds."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from samband.kit.time import STOCKHOLM
+from samband.kit.time import STOCKHOLM, utcnow
 from samband.overview import service
+from samband.security.context import Context
+from samband.web.alerts import minutes_since, overview_alerts
 from samband.web.base import WebContext, render
+from samband.web.flow import notice_of
 
 router = APIRouter(include_in_schema=False)
+
+
+def _data(ctx: Context) -> dict[str, Any]:
+    return {
+        "o": service.overview(ctx),
+        "alerts": overview_alerts(ctx),
+        "now": utcnow(),
+        "minutes_since": minutes_since,
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, ctx: WebContext) -> HTMLResponse:
     now_label = datetime.now(STOCKHOLM).strftime("%H:%M:%S")
-    return render(request, "overview.html", ctx, o=service.overview(ctx), now_label=now_label)
+    return render(
+        request,
+        "overview.html",
+        ctx,
+        now_label=now_label,
+        notice=notice_of(request),
+        **_data(ctx),
+    )
 
 
 @router.get("/overview/live", response_class=HTMLResponse)
 def overview_live(request: Request, ctx: WebContext) -> HTMLResponse:
     """The overview's content alone, for the page's polling."""
-    return render(request, "_overview_content.html", ctx, o=service.overview(ctx))
+    return render(request, "_overview_content.html", ctx, **_data(ctx))

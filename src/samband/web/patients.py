@@ -16,9 +16,11 @@ from samband.episodes import service as episodes
 from samband.episodes.schemas import EpisodeCreate
 from samband.episodes.states import EpisodeType
 from samband.kit.errors import NotFound
-from samband.kit.time import local_today
+from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.models import Episode, Patient
+from samband.observations import service as observations
+from samband.observations.schemas import ObservationConfirm
 from samband.organisations import service as organisations
 from samband.overview.service import episode_day
 from samband.pathways.definition import registry
@@ -27,17 +29,21 @@ from samband.patients.schemas import PatientCreate
 from samband.rounds import service as rounds
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.web.base import FormErrors, WebContext, attempt, parse_form, render
+from samband.web.alerts import minutes_since
+from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.flow import (
     HOSPITAL_KINDS,
     FormData,
     actions_for,
     back,
     blank,
+    error_status,
     merge,
     notice_of,
     remap,
 )
+from samband.web.reasons import reason_text
+from samband.web.vitals import vitals_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -203,6 +209,16 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def patient_page(request: Request, ctx: WebContext, patient_id: uuid.UUID) -> HTMLResponse:
+    return _patient_page(request, ctx, patient_id)
+
+
+def _patient_page(
+    request: Request,
+    ctx: Context,
+    patient_id: uuid.UUID,
+    confirm_errors: FormErrors | None = None,
+    confirm_id: uuid.UUID | None = None,
+) -> HTMLResponse:
     patient = patients.get(ctx, patient_id)
     history, _ = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
@@ -211,10 +227,17 @@ def patient_page(request: Request, ctx: WebContext, patient_id: uuid.UUID) -> HT
     orgs = organisations.list_organisations(ctx)
     units = {u.id: u for o in orgs for u in o.units}
     data: dict[str, Any] = _episode_view(ctx, episode) if episode else {"names": {}}
+    vitals = vitals_view(ctx, patient, episode, language(request)) if episode else None
     return render(
         request,
         "patient_page.html",
         ctx,
+        status_code=error_status(confirm_errors) if confirm_errors else 200,
+        vitals=vitals,
+        now=utcnow(),
+        minutes_since=minutes_since,
+        confirm_errors=confirm_errors,
+        confirm_id=confirm_id,
         patient=patient,
         age=age(patient),
         episode=episode,
@@ -226,6 +249,33 @@ def patient_page(request: Request, ctx: WebContext, patient_id: uuid.UUID) -> HT
         can_flag=ctx.actor.can(Permission.EPISODE_CREATE),
         **data,
     )
+
+
+@router.post("/patients/{patient_id}/observations/{observation_id}/confirm", response_model=None)
+def confirm_observation(
+    request: Request,
+    ctx: WebContext,
+    patient_id: uuid.UUID,
+    observation_id: uuid.UUID,
+    form: FormData,
+) -> Response:
+    """Confirm a flagged set's values, or mark the set entered in error (with a note)."""
+    decision = form.get("decision") or ""
+    data, errors = parse_form(
+        ObservationConfirm, {"decision": decision, "note": blank(form.get("note"))}
+    )
+    if data is not None:
+        done, errors = attempt(
+            ctx, lambda: observations.confirm(ctx, observation_id, data), raise_not_found=True
+        )
+        if done is not None:
+            if done.observation.patient_id != patient_id:  # a made-up URL: undo, answer 404
+                raise NotFound(f"the patient has no observation {observation_id}")
+            notice = "observation_confirmed" if decision == "confirmed" else "observation_in_error"
+            return back(f"/patients/{patient_id}", notice)
+    lang = language(request)
+    errors = FormErrors({k: reason_text(v, lang) for k, v in errors.fields.items()})
+    return _patient_page(request, ctx, patient_id, errors, observation_id)
 
 
 @router.get("/patients/{patient_id}/care-plan/versions/{number}", response_class=HTMLResponse)

@@ -232,3 +232,230 @@ def reason_text(reason: str, lang: str) -> str:
         if match:
             return swedish(match)
     return reason
+
+
+# -- vital signs and alerts (alerts/rules.py, alerts/service.py, observations/service.py,
+# observations/plausibility.py, observations/schemas.py, episodes/service.py's reserved bed) --
+
+PARAMETER_SV = {
+    "respiratory rate": "andningsfrekvens",
+    "respiratory_rate": "andningsfrekvens",
+    "spo2": "SpO2",
+    "SpO2": "SpO2",
+    "on oxygen": "syrgas",
+    "on_oxygen": "syrgas",
+    "oxygen flow": "syrgasflöde",
+    "systolic bp": "systoliskt blodtryck",
+    "systolic_bp": "systoliskt blodtryck",
+    "systolic blood pressure": "systoliskt blodtryck",
+    "diastolic bp": "diastoliskt blodtryck",
+    "diastolic_bp": "diastoliskt blodtryck",
+    "diastolic blood pressure": "diastoliskt blodtryck",
+    "pulse": "puls",
+    "consciousness": "medvetandegrad",
+    "temperature": "temperatur",
+    "weight": "vikt",
+    "weight gain": "viktökning",
+    "NEWS2": "NEWS2",
+}
+RISK_SV = {"low": "låg", "low-medium": "låg–medel", "medium": "medel", "high": "hög"}
+ALERT_STATUS_SV = {
+    "open": "okvitterat",
+    "acknowledged": "kvitterat",
+    "action taken": "åtgärdat",
+    "closed": "stängt",
+}
+MOVE_SV = {
+    "acknowledged": "kvitteras",
+    "given an action": "få en åtgärd",
+    "closed": "stängas",
+    "acknowledge": "kvittera",
+    "action": "registrera åtgärd",
+    "close": "stäng",
+}
+
+
+def _param(name: str) -> str:
+    return PARAMETER_SV.get(name.strip(), name.strip())
+
+
+def _decimals(text: str) -> str:
+    """37.5 → 37,5 (numbers only; dates and times keep their form)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
+
+def _scored(text: str) -> str:
+    """'respiratory rate 3, spo2 3' → 'andningsfrekvens 3, SpO2 3'."""
+    parts = []
+    for part in text.split(", "):
+        match = re.match(r"^(.+?) (\d+)$", part)
+        parts.append(f"{_param(match[1])} {match[2]}" if match else part)
+    return ", ".join(parts)
+
+
+def _limit_part(text: str) -> str:
+    """'temperature 38.6 °C ≥ 38.5 °C (note)' → 'temperatur 38,6 °C ≥ 38,5 °C (note)'."""
+    match = re.match(r"^(NEWS2|weight gain|[a-z][a-z0-9]*(?: [a-z]+)?) (-?[\d.]+.*)$", text)
+    if not match:
+        return _decimals(text)
+    rest = match[2].replace(" in ", " på ")
+    return f"{_param(match[1])} {_decimals(rest)}"
+
+
+def _range(text: str) -> str:
+    return _decimals(text.replace(" to ", " till "))
+
+
+def _what(text: str) -> str:
+    return _param(text)
+
+
+_SV += [
+    (
+        re.compile(r"^NEWS2 (\d+) \(([a-z-]+)\): (.*?)(?:; partial, not measured: (.+))?$"),
+        lambda m: (
+            f"NEWS2 {m[1]} ({RISK_SV.get(m[2], m[2])}): {_scored(m[3])}"
+            + (
+                f"; ofullständig, ej mätt: {', '.join(_param(p) for p in m[4].split(', '))}"
+                if m[4]
+                else ""
+            )
+        ),
+    ),
+    (
+        re.compile(r"^care plan limit: (.+)$"),
+        lambda m: "Gräns i vårdplanen: " + "; ".join(_limit_part(p) for p in m[1].split("; ")),
+    ),
+    (
+        re.compile(
+            r"^the scheduled measurement of (\S+) (\S+) did not arrive within (\d+) minutes"
+            r"(; the measurement before it was missed too)?$"
+        ),
+        lambda m: (
+            f"Den schemalagda mätningen {m[1]} kl. {m[2]} kom inte inom {m[3]} minuter"
+            + ("; även mätningen före uteblev" if m[4] else "")
+        ),
+    ),
+    (
+        re.compile(r"^an? ([a-z ]+) alert cannot be ([a-z ]+); allowed now: (.+?)(;.*)?$"),
+        lambda m: (
+            f"Ett larm som är {ALERT_STATUS_SV.get(m[1], m[1])} kan inte "
+            f"{MOVE_SV.get(m[2], m[2])}; möjligt nu: "
+            + (
+                "inget (larmet är stängt)"
+                if m[3].startswith("none")
+                else ", ".join(MOVE_SV.get(x.strip(), x.strip()) for x in m[3].split(","))
+            )
+            + ("; registrera en åtgärd först" if m[4] else "")
+        ),
+    ),
+    (re.compile(r"^say why no action was needed$"), lambda m: "Skriv varför ingen åtgärd behövdes"),
+    (
+        re.compile(r"^say which ward admits the patient .*$"),
+        lambda m: "Välj vilken avdelning som tar emot patienten",
+    ),
+    (
+        re.compile(r"^the episode is (\w+): a direct admission is for a patient at home$"),
+        lambda m: (
+            f"Episoden är ”{_state(m[1])}”: direktinläggning gäller en patient som vårdas hemma"
+        ),
+    ),
+    (
+        re.compile(r"^no reserved bed \(trygghetsplats\) is free on (.+?); admit through .*$"),
+        lambda m: (
+            f"Ingen trygghetsplats är ledig på {m[1]}. Skriv in patienten via "
+            "akutmottagningen, eller välj en annan avdelning"
+        ),
+    ),
+    (
+        re.compile(r"^the set is already marked entered in error$"),
+        lambda m: "Mätningen är redan markerad som felregistrerad",
+    ),
+    (
+        re.compile(r"^the set has no value awaiting confirmation$"),
+        lambda m: "Mätningen har inget värde som väntar på bekräftelse",
+    ),
+    (
+        re.compile(r"^say what was wrong with the measurement$"),
+        lambda m: "Skriv vad som var fel med mätningen",
+    ),
+    (
+        re.compile(r"^the episode is (\w+): measurements are recorded in an open episode$"),
+        lambda m: f"Episoden är ”{_state(m[1])}”: mätvärden registreras i en pågående episod",
+    ),
+    (
+        re.compile(r"^patient \S+ has no open episode; .*$"),
+        lambda m: "Patienten har ingen pågående episod; mätvärden registreras i en episod",
+    ),
+    (
+        re.compile(r"^patient \S+ was not found, or your organisation has no care .*$"),
+        lambda m: (
+            "Patienten finns inte, eller så har din organisation ingen vårdrelation med patienten"
+        ),
+    ),
+    (
+        re.compile(r"^client_id .* was already used for .*$"),
+        lambda m: "Formuläret är redan skickat med andra värden; ladda om sidan och fyll i igen",
+    ),
+    (
+        re.compile(r"^the episode is (\w+): a tablet is paired for an open episode$"),
+        lambda m: f"Episoden är ”{_state(m[1])}”: patientläge startas i en pågående episod",
+    ),
+    # plausibility (observations/plausibility.py) and the schema's checks
+    (
+        re.compile(r"^temperature (\S+) looks like °F \((\S+) °C\); send °C .*?, (.+)$"),
+        lambda m: (
+            f"Temperaturen {_decimals(m[1])} ser ut att vara i °F ({_decimals(m[2])} °C); "
+            f"skriv i °C, tillåtet {_range(m[3].removeprefix('allowed '))}"
+        ),
+    ),
+    (
+        re.compile(r"^(.+?) (\S+(?: \S+)?) is impossible for a measured patient .*; allowed (.+)$"),
+        lambda m: (
+            f"Värdet för {_what(m[1])}, {_decimals(m[2])}, är omöjligt (lämna fältet tomt om "
+            f"inget mättes); tillåtet {_range(m[3])}"
+        ),
+    ),
+    (
+        re.compile(r"^(.+?) (\S+(?: \S+)?) is impossible; allowed (.+)$"),
+        lambda m: (
+            f"Värdet för {_what(m[1])}, {_decimals(m[2])}, är omöjligt; tillåtet {_range(m[3])}"
+        ),
+    ),
+    (
+        re.compile(r"^(.+?) (\S+(?: \S+)?) is unusually (low|high) \((?:under|over) (.+)\): .*$"),
+        lambda m: (
+            f"Värdet för {_what(m[1])}, {_decimals(m[2])}, är ovanligt "
+            f"{'lågt (under' if m[3] == 'low' else 'högt (över'} {_decimals(m[4])}): "
+            "bekräfta värdet"
+        ),
+    ),
+    (
+        re.compile(
+            r"^diastolic blood pressure (\S+) mmHg is not below the systolic (\S+) mmHg; .*$"
+        ),
+        lambda m: (
+            f"Det diastoliska blodtrycket {m[1]} mmHg är inte lägre än det systoliska {m[2]} "
+            "mmHg; kontrollera värdena (har de bytt plats?)"
+        ),
+    ),
+    (
+        re.compile(r"^on_oxygen is false but the oxygen flow is (\S+) L/min; .*$"),
+        lambda m: (
+            f"Syrgas är angivet som nej men flödet är {_decimals(m[1])} L/min; välj syrgas, "
+            "eller flöde 0 för luft"
+        ),
+    ),
+    (
+        re.compile(r"^\S+ is in the future .*$"),
+        lambda m: "Tiden ligger i framtiden; kontrollera datum och klockslag",
+    ),
+    (
+        re.compile(r"^\S+ is more than (\d+) days ago; .*$"),
+        lambda m: f"Tiden är mer än {m[1]} dagar sedan; så gamla mätningar tas inte emot",
+    ),
+    (
+        re.compile(r"^the set has no measurement; .*$"),
+        lambda m: "Fyll i minst ett mätvärde eller symtom",
+    ),
+]

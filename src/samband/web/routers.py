@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from samband.web import auth, carerequests, copy, dayplan, flow, overview, patients, rounds
+from samband.web import (
+    alerts,
+    auth,
+    carerequests,
+    copy,
+    dayplan,
+    flow,
+    outcomes,
+    overview,
+    patients,
+    rounds,
+    selfreport,
+    vitals,
+)
 
 routers: list[APIRouter] = [
     auth.router,
     overview.router,
+    alerts.router,
     copy.router,
     rounds.router,
     dayplan.router,
     patients.router,
+    vitals.router,
     flow.router,
     carerequests.router,
+    selfreport.router,
+    outcomes.router,
 ]

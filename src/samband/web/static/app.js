@@ -1,13 +1,29 @@
 // Live parts of a page: an element with data-poll="/url" is refreshed from that URL every
 // data-interval seconds (default 10) without reloading the page. No framework needed.
+// A refreshed part may carry [data-page-title] (the page's new title, e.g. with the count of
+// unacknowledged alerts) and [data-alert-count]: when that count grows, the text of its
+// data-alert-announce is read out through the page's [data-alert-live] region.
 (function () {
+  function count(root) {
+    var el = root.querySelector("[data-alert-count]");
+    return el ? parseInt(el.dataset.alertCount || "0", 10) : null;
+  }
   function refresh(el) {
     fetch(el.dataset.poll, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (r) { if (r.redirected || !r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (html) {
+        var before = count(el);
         el.innerHTML = html;
         var stamp = document.querySelector("[data-updated]");
         if (stamp) { stamp.textContent = new Date().toLocaleTimeString(document.documentElement.lang); }
+        var title = el.querySelector("[data-page-title]");
+        if (title) { document.title = title.dataset.pageTitle; }
+        var after = count(el);
+        var live = document.querySelector("[data-alert-live]");
+        var source = el.querySelector("[data-alert-announce]");
+        if (live && source && before !== null && after !== null && after > before) {
+          live.textContent = source.dataset.alertAnnounce;
+        }
       })
       .catch(function () { /* keep what is shown; try again next time */ });
   }

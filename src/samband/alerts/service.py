@@ -1,0 +1,672 @@
+"""The rules for alerts: raising them, their life cycle, missed measurements, escalation.
+
+- **One active alert per episode and kind** (news2, limit, missed_measurement). A new
+  trigger while one is active (open, acknowledged or action taken) is added to it as a cause
+  instead of opening another; if it is *more severe*, the alert takes the new severity and,
+  when somebody had already acknowledged it, goes back to ``open`` so that it escalates
+  again: a worsening patient never hides behind an earlier acknowledgement. After an alert is
+  closed, the next trigger opens a new one. A partial unique index keeps it so under races.
+- **Alerts are raised only for episodes at home.** Measurements before going home are
+  stored and scored; the ward looks after inpatients.
+- **Life cycle** (``rules.MOVES``): open → acknowledged → action_taken → closed; an action on
+  an open alert acknowledges it too; more actions may follow; closing needs an action.
+- **Escalation**: an unacknowledged alert goes up one level every
+  ``SAMBAND_ESCALATE_<SEVERITY>_MIN`` minutes, to at most level 3; each level records whom it
+  notifies (``notified``). Acknowledging stops it. Alerts of episodes no longer at home stop
+  escalating.
+- **Direct admission** is the episode's own readmission transition
+  (``episodes.service.transition``), run in a SAVEPOINT: when no reserved bed is free the
+  transition's refusal is kept on the alert with the alternative (the emergency department)
+  and the caller gets it back as ``refused``.
+
+Locks are taken episode first, then its alerts, everywhere (no deadlocks with ingestion).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from samband.alerts import repository, rules
+from samband.alerts.rules import (
+    ACTIVE,
+    LEVELS,
+    MAX_LEVEL,
+    SEVERITY_RANK,
+    Action,
+    Kind,
+    Move,
+    Status,
+    Trigger,
+)
+from samband.alerts.schemas import AlertAcknowledge, AlertActionCreate, AlertClose
+from samband.config import get_settings
+from samband.episodes.access import episode_for, not_found
+from samband.episodes.schemas import TransitionCreate
+from samband.episodes.states import State
+from samband.kit.errors import Conflict, InvalidInput
+from samband.kit.time import utcnow
+from samband.models import Alert, AlertCause, Episode, ObservationSet, Patient
+from samband.pathways.definition import registry
+from samband.security.context import Context
+from samband.security.roles import Permission
+from samband.security.service import log_listed, require_patient_access, visibility
+
+log = logging.getLogger(__name__)
+
+RESOURCE = "alert"
+ENTERED_IN_ERROR = "entered_in_error"
+# the measurements a scheduled set is expected to hold (free-text symptoms alone do not count)
+MEASURED_FIELDS = frozenset(
+    {
+        "respiratory_rate",
+        "spo2",
+        "on_oxygen",
+        "systolic_bp",
+        "diastolic_bp",
+        "pulse",
+        "consciousness",
+        "temperature",
+        "weight",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    patient: Patient
+    causes: list[AlertCause]
+
+
+@dataclass(frozen=True)
+class AlertDetailView:
+    view: AlertView
+    observations: list[ObservationSet]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    view: AlertView
+    refused: str | None = None  # a direct admission that could not be made, and why
+
+
+# -- raising alerts (in the transaction that stored the measurement) ----------------------------
+
+
+class EpisodeRef(Protocol):
+    """What raising an alert reads of an episode: an ORM ``Episode``, or ingestion's row of
+    a locked episode (``observations.repository.LockedEpisode``)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def patient_id(self) -> uuid.UUID: ...
+    @property
+    def responsible_unit_id(self) -> uuid.UUID: ...
+    @property
+    def responsible_physician_id(self) -> uuid.UUID | None: ...
+    @property
+    def care_contact_id(self) -> uuid.UUID | None: ...
+
+
+@dataclass
+class Raiser:
+    """Raises alerts for one transaction: the active alerts of the episodes involved are
+    locked once, and the units and staff named in notifications are read once. New rows are
+    staged; the caller flushes once (``flush``)."""
+
+    session: Session
+    now: datetime
+    by_user_id: uuid.UUID | None
+    active: dict[tuple[uuid.UUID, str], Alert] = field(default_factory=dict)
+    _locked: set[uuid.UUID] = field(default_factory=set)
+    _cache: dict[tuple[str, uuid.UUID], Any] = field(default_factory=dict)
+
+    def lock(self, episode_ids: Sequence[uuid.UUID]) -> None:
+        """Lock the episodes' active alerts (call with the episodes already locked)."""
+        todo = [e for e in episode_ids if e not in self._locked]
+        if todo:
+            self.active.update(repository.active_for_update(self.session, todo, Status.CLOSED))
+            self._locked.update(todo)
+
+    def raise_(
+        self,
+        episode: EpisodeRef,
+        trigger: Trigger,
+        *,
+        observation_set_id: uuid.UUID | None = None,
+        expected_at: datetime | None = None,
+    ) -> Alert:
+        self.lock([episode.id])
+        now, by = self.now, self.by_user_id
+        key = (episode.id, trigger.kind.value)
+        alert = self.active.get(key)
+        if alert is None:
+            interval = _interval(trigger.severity)
+            alert = Alert(
+                id=uuid.uuid4(),
+                patient_id=episode.patient_id,
+                episode_id=episode.id,
+                kind=trigger.kind.value,
+                severity=trigger.severity,
+                reason=trigger.reason,
+                status=Status.OPEN.value,
+                trigger_count=1,
+                last_triggered_at=now,
+                escalation_level=1,
+                escalated_at=now,
+                due_at=now + interval,
+                notified=[self.recipient(episode, 1)],
+                history=[_entry(now, by, "opened", to=Status.OPEN, severity=trigger.severity)],
+                created_at=now,
+            )
+            repository.stage(self.session, alert)
+            self.active[key] = alert
+        else:
+            alert.trigger_count += 1
+            alert.last_triggered_at = now
+            if not rules.higher(alert.severity, trigger.severity):
+                alert.reason = trigger.reason  # the latest trigger at the alert's severity
+            entry = _entry(now, by, "triggered", severity=trigger.severity, note=trigger.reason)
+            if rules.higher(trigger.severity, alert.severity):
+                entry["severity_from"] = alert.severity
+                alert.severity = trigger.severity
+                interval = _interval(trigger.severity)
+                if alert.status != Status.OPEN:
+                    entry["from"], entry["to"] = alert.status, Status.OPEN.value
+                    entry["event"] = "reopened: more severe"
+                    alert.status = Status.OPEN.value
+                    alert.due_at = now + interval if alert.escalation_level < MAX_LEVEL else None
+                    alert.notified = [
+                        *alert.notified,
+                        self.recipient(episode, alert.escalation_level),
+                    ]
+                elif alert.escalation_level < MAX_LEVEL:
+                    due = now + interval
+                    alert.due_at = min(alert.due_at, due) if alert.due_at else due
+            alert.history = [*alert.history, entry]
+            alert.updated_at = now
+        repository.stage(
+            self.session,
+            AlertCause(
+                alert_id=alert.id,
+                episode_id=episode.id,
+                observation_set_id=observation_set_id,
+                expected_at=expected_at,
+                at=now,
+                severity=trigger.severity,
+                reason=trigger.reason,
+            ),
+        )
+        return alert
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def recipient(self, episode: EpisodeRef, level: int) -> dict[str, Any]:
+        """Whom a level notifies, with a phone number when one is known (stored on the alert
+        as it was at that moment)."""
+        unit = self.get("unit", episode.responsible_unit_id)
+        entry: dict[str, Any] = {
+            "level": level,
+            "at": self.now.isoformat(),
+            "to": LEVELS[level],
+            "unit_id": str(episode.responsible_unit_id),
+            "unit": unit.name if unit else None,
+            "phone": unit.phone if unit else None,
+        }
+        person_id = {1: episode.care_contact_id, 2: episode.responsible_physician_id}.get(level)
+        if person_id is not None:
+            person = self.get("user", person_id)
+            if person is not None:
+                entry["user_id"] = str(person.id)
+                entry["name"] = person.full_name
+                entry["phone"] = person.phone or entry["phone"]
+        if level == MAX_LEVEL and unit is not None and not entry["phone"]:
+            organisation = self.get("organisation", unit.organisation_id)
+            entry["phone"] = organisation.phone if organisation else None
+        return entry
+
+    def get(self, what: str, thing_id: uuid.UUID) -> Any:
+        key = (what, thing_id)
+        if key not in self._cache:
+            read = {
+                "unit": repository.unit,
+                "user": repository.user,
+                "organisation": repository.organisation,
+            }[what]
+            self._cache[key] = read(self.session, thing_id)
+        return self._cache[key]
+
+
+def _interval(severity: str) -> timedelta:
+    settings = get_settings()
+    minutes = {
+        "high": settings.escalate_high_min,
+        "medium": settings.escalate_medium_min,
+        "low": settings.escalate_low_min,
+    }
+    return rules.escalation_minutes(severity, minutes)
+
+
+def _entry(
+    at: datetime,
+    by: uuid.UUID | None,
+    event: str,
+    *,
+    to: str | None = None,
+    note: str | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"at": at.isoformat(), "by": str(by) if by else None, "event": event}
+    if to is not None:
+        entry["to"] = str(to)
+    if note is not None:
+        entry["note"] = note
+    entry.update(data)
+    return entry
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def list_alerts(
+    ctx: Context,
+    *,
+    statuses: Sequence[Status] | None = None,
+    patient_id: uuid.UUID | None = None,
+    episode_id: uuid.UUID | None = None,
+    severities: Sequence[str] | None = None,
+    kinds: Sequence[Kind] | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[AlertView]:
+    """Alerts of the patients the caller may see (each patient logged), the most severe
+    first, then the oldest. Default: the active ones (not closed)."""
+    ctx.actor.require(Permission.PATIENT_READ)
+    rows = repository.search(
+        ctx.session,
+        visibility(ctx),
+        statuses=[s.value for s in statuses] if statuses else [s.value for s in ACTIVE],
+        patient_id=patient_id,
+        episode_id=episode_id,
+        severities=severities,
+        kinds=[k.value for k in kinds] if kinds else None,
+        severity_order=SEVERITY_RANK,
+        limit=limit,
+        offset=offset,
+    )
+    log_listed(ctx, [patient.id for _, patient in rows], resource_type=RESOURCE)
+    causes = repository.causes(ctx.session, [alert.id for alert, _ in rows])
+    return [AlertView(alert, patient, causes.get(alert.id, [])) for alert, patient in rows]
+
+
+def open_alerts(ctx: Context) -> list[AlertView]:
+    """The command centre's list: every active alert the caller may see."""
+    return list_alerts(ctx, limit=500)
+
+
+def alerts_of_patient(
+    ctx: Context, patient_id: uuid.UUID, *, include_closed: bool = True
+) -> list[AlertView]:
+    """A patient's alerts (the patient page), with the access checked and logged."""
+    require_patient_access(
+        ctx,
+        patient_id,
+        permission=Permission.PATIENT_READ,
+        action="list",
+        resource_type=RESOURCE,
+    )
+    statuses = list(Status) if include_closed else sorted(ACTIVE)
+    rows = repository.search(
+        ctx.session,
+        visibility(ctx),
+        statuses=[s.value for s in statuses],
+        patient_id=patient_id,
+        episode_id=None,
+        severities=None,
+        kinds=None,
+        severity_order=SEVERITY_RANK,
+        limit=500,
+        offset=0,
+    )
+    causes = repository.causes(ctx.session, [alert.id for alert, _ in rows])
+    return [AlertView(alert, patient, causes.get(alert.id, [])) for alert, patient in rows]
+
+
+def get(ctx: Context, alert_id: uuid.UUID) -> AlertDetailView:
+    """An alert with its causes and the measurements that caused it."""
+    alert = repository.get(ctx.session, alert_id)
+    if alert is None:
+        raise not_found(ctx, "alert", alert_id, action="read", resource_type=RESOURCE)
+    require_patient_access(
+        ctx,
+        alert.patient_id,
+        permission=Permission.PATIENT_READ,
+        action="read",
+        resource_type=RESOURCE,
+        resource_id=alert.id,
+        subject=f"alert {alert.id}",
+    )
+    view = _view(ctx, alert)
+    set_ids = [c.observation_set_id for c in view.causes if c.observation_set_id is not None]
+    return AlertDetailView(view, repository.observation_sets(ctx.session, set_ids))
+
+
+def _view(ctx: Context, alert: Alert) -> AlertView:
+    patient = repository.patients(ctx.session, [alert.patient_id])[alert.patient_id]
+    return AlertView(alert, patient, repository.causes(ctx.session, [alert.id]).get(alert.id, []))
+
+
+# -- the life cycle ----------------------------------------------------------------------------
+
+
+def acknowledge(ctx: Context, alert_id: uuid.UUID, data: AlertAcknowledge) -> AlertView:
+    alert, _episode = _handle(ctx, alert_id, Move.ACKNOWLEDGE)
+    now = utcnow()
+    _acknowledge(ctx, alert, now, data.note)
+    return _view(ctx, alert)
+
+
+def record_action(ctx: Context, alert_id: uuid.UUID, data: AlertActionCreate) -> ActionResult:
+    """Record what was done. A direct admission carries out the readmission; when it is
+    refused (no reserved bed free) the refusal is recorded and returned, nothing else."""
+    if data.action == Action.NONE_NEEDED and data.note is None:
+        raise InvalidInput("say why no action was needed", field="note")
+    if data.action == Action.DIRECT_ADMISSION and data.ward_unit_id is None:
+        raise InvalidInput(
+            "say which ward admits the patient ('ward_unit_id')", field="ward_unit_id"
+        )
+    alert, episode = _handle(ctx, alert_id, Move.ACTION)
+    now = utcnow()
+    if alert.status == Status.OPEN:
+        _acknowledge(ctx, alert, now, "acknowledged with the action")
+    admission: dict[str, Any] | None = None
+    if data.action == Action.DIRECT_ADMISSION:
+        refused, admission = _admit(ctx, alert, episode, data, now)
+        if refused is not None:
+            return ActionResult(_view(ctx, alert), refused=refused)
+    entry = _entry(
+        now,
+        ctx.actor.user_id,
+        "action",
+        to=Status.ACTION_TAKEN,
+        note=data.note,
+        action=data.action.value,
+    )
+    entry["from"] = alert.status
+    if admission is not None:
+        entry["admission"] = admission
+        alert.admission = admission
+    alert.history = [*alert.history, entry]
+    alert.action = data.action.value
+    alert.action_note = data.note
+    alert.action_by_id = ctx.actor.user_id
+    alert.action_at = now
+    alert.status = Status.ACTION_TAKEN.value
+    alert.due_at = None
+    _touched(ctx, alert, now)
+    return ActionResult(_view(ctx, alert))
+
+
+def close(ctx: Context, alert_id: uuid.UUID, data: AlertClose) -> AlertView:
+    alert, _episode = _handle(ctx, alert_id, Move.CLOSE)
+    now = utcnow()
+    entry = _entry(now, ctx.actor.user_id, "closed", to=Status.CLOSED, note=data.note)
+    entry["from"] = alert.status
+    alert.history = [*alert.history, entry]
+    alert.status = Status.CLOSED.value
+    alert.closed_by_id = ctx.actor.user_id
+    alert.closed_at = now
+    alert.close_note = data.note
+    alert.due_at = None
+    _touched(ctx, alert, now)
+    return _view(ctx, alert)
+
+
+def _handle(ctx: Context, alert_id: uuid.UUID, move: Move) -> tuple[Alert, Episode]:
+    """Load the alert for a change: access checked and logged, the episode then the alert
+    locked, and the move allowed by the alert's status (else 409 with the allowed moves)."""
+    found = repository.get(ctx.session, alert_id)
+    if found is None:
+        raise not_found(ctx, "alert", alert_id, action="update", resource_type=RESOURCE)
+    episode = episode_for(
+        ctx,
+        found.episode_id,
+        permission=Permission.ALERT_HANDLE,
+        action="update",
+        resource_type=RESOURCE,
+        resource_id=found.id,
+        lock=True,
+    )
+    alert = repository.get(ctx.session, alert_id, lock=True)
+    if alert is None:  # pragma: no cover - alerts are never deleted
+        raise not_found(ctx, "alert", alert_id, action="update", resource_type=RESOURCE)
+    allowed = rules.allowed_moves(alert.status)
+    if move.value not in allowed:
+        hint = {
+            Move.CLOSE: "; record the action taken first (none_needed if nothing was needed)",
+            Move.ACKNOWLEDGE: "",
+            Move.ACTION: "",
+        }[move]
+        moves = ", ".join(allowed) or "none (it is closed)"
+        raise Conflict(
+            f"a {alert.status.replace('_', ' ')} alert cannot be {_done(move)}; allowed now: "
+            f"{moves}{hint if alert.status != Status.CLOSED else ''}",
+            allowed_moves=allowed,
+        )
+    return alert, episode
+
+
+def _done(move: Move) -> str:
+    return {Move.ACKNOWLEDGE: "acknowledged", Move.ACTION: "given an action", Move.CLOSE: "closed"}[
+        move
+    ]
+
+
+def _acknowledge(ctx: Context, alert: Alert, now: datetime, note: str | None) -> None:
+    entry = _entry(now, ctx.actor.user_id, "acknowledged", to=Status.ACKNOWLEDGED, note=note)
+    entry["from"] = alert.status
+    alert.history = [*alert.history, entry]
+    alert.status = Status.ACKNOWLEDGED.value
+    alert.acknowledged_by_id = ctx.actor.user_id
+    alert.acknowledged_at = now
+    alert.due_at = None
+    _touched(ctx, alert, now)
+
+
+def _touched(ctx: Context, alert: Alert, now: datetime) -> None:
+    alert.updated_at = now
+    alert.updated_by_id = ctx.actor.user_id
+    ctx.session.flush()
+
+
+def _admit(
+    ctx: Context, alert: Alert, episode: Episode, data: AlertActionCreate, now: datetime
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Readmit through the episode's transition; (the refusal, None) or (None, admission)."""
+    from samband.episodes import service as episodes  # the episode's own rules, reused
+
+    if episode.state != State.AT_HOME:
+        raise Conflict(
+            f"the episode is {episode.state}: a direct admission is for a patient at home",
+            field="action",
+        )
+    assert data.ward_unit_id is not None  # noqa: S101 - checked by record_action
+    reason = f"direct admission from alert: {alert.reason}" + (
+        f" ({data.note})" if data.note else ""
+    )
+    transition = TransitionCreate(
+        to=State.READMITTED,
+        reason=reason[:2000],
+        ward_unit_id=data.ward_unit_id,
+        use_reserved_bed=data.use_reserved_bed,
+    )
+    try:
+        with ctx.session.begin_nested():
+            episodes.transition(ctx, episode.id, transition)
+    except Conflict as exc:
+        if exc.field != "ward_unit_id":  # not the reserved bed: a refusal like any other
+            raise
+        refusal = {
+            "outcome": "refused",
+            "at": now.isoformat(),
+            "by": str(ctx.actor.user_id),
+            "ward_unit_id": str(data.ward_unit_id),
+            "reason": exc.message,
+            "alternative": "emergency_department",
+        }
+        alert.admission = refusal
+        alert.history = [
+            *alert.history,
+            _entry(
+                now,
+                ctx.actor.user_id,
+                "direct admission refused",
+                note=exc.message,
+                alternative="emergency_department",
+            ),
+        ]
+        _touched(ctx, alert, now)
+        return exc.message, None
+    bed = repository.reserved_bed_of(ctx.session, episode.id) if data.use_reserved_bed else None
+    unit = repository.unit(ctx.session, data.ward_unit_id)
+    admission = {
+        "outcome": "admitted",
+        "at": now.isoformat(),
+        "by": str(ctx.actor.user_id),
+        "ward_unit_id": str(data.ward_unit_id),
+        "ward": unit.name if unit else None,
+        "reserved_bed": bed.label if bed else None,
+        "route": "direct_admission" if bed else "emergency_department",
+    }
+    alert.notified = [
+        *alert.notified,
+        {
+            "level": None,
+            "at": now.isoformat(),
+            "to": f"the receiving ward: {unit.name if unit else data.ward_unit_id}",
+            "unit_id": str(data.ward_unit_id),
+            "phone": unit.phone if unit else None,
+            "event": "admission",
+        },
+    ]
+    return None, admission
+
+
+# -- the periodic checks (no user: the system) ----------------------------------------------------
+
+
+def check_missed(session: Session, now: datetime | None = None) -> list[Alert]:
+    """Open (or add to) a missed_measurement alert for every scheduled measurement of an
+    episode at home that did not arrive within its grace time. Idempotent: a scheduled time
+    is reported once (``AlertCause.expected_at``), however often this runs."""
+    now = now or utcnow()
+    settings = get_settings()
+    tz = ZoneInfo(settings.timezone)
+    lookback = timedelta(hours=settings.missed_lookback_hours)
+    pathways = registry()
+    due: dict[uuid.UUID, tuple[Episode, list[datetime], timedelta, list[str], frozenset[str]]] = {}
+    for episode in repository.episodes_in_state(session, State.AT_HOME.value):
+        pathway = pathways.get(episode.pathway)
+        if pathway is None or episode.started_at is None:
+            continue
+        schedule = pathway.vital_signs
+        grace = timedelta(minutes=schedule.grace_minutes)
+        slots = rules.due_slots(
+            schedule.times, grace, tz, since=episode.started_at, now=now, lookback=lookback
+        )
+        expected = frozenset(str(p) for p in schedule.parameters) & MEASURED_FIELDS
+        if slots:
+            due[episode.id] = (episode, slots, grace, list(schedule.times), expected)
+    if not due:
+        return []
+    earliest = min(slots[0] - grace for _, slots, grace, _, _ in due.values())
+    measured = repository.measured(
+        session,
+        due,
+        since=earliest,
+        until=now,
+        excluded_status=ENTERED_IN_ERROR,
+        fields=MEASURED_FIELDS,
+    )
+    reported = repository.reported_slots(session, due, earliest)
+    raised: list[Alert] = []
+    raiser = Raiser(session, now, None)
+    for episode_id, (_episode, slots, grace, times, expected) in due.items():
+        arrived = [at for at, present in measured.get(episode_id, []) if present & expected]
+        missed = [
+            slot
+            for slot in slots
+            if (episode_id, slot) not in reported and not rules.covered(slot, grace, arrived)
+        ]
+        if not missed:
+            continue
+        locked = repository.lock_episode(session, episode_id)
+        if locked is None or locked.state != State.AT_HOME:
+            continue
+        # read again under the episode's lock: another check may have reported them meanwhile
+        done = repository.reported_slots(session, [episode_id], earliest)
+        for slot in missed:
+            if (episode_id, slot) in done:
+                continue
+            before = rules.previous_slot(times, tz, slot)
+            repeated = (
+                before is not None
+                and locked.started_at is not None
+                and before >= locked.started_at
+                and (episode_id, before) in done
+            )
+            trigger = rules.missed_trigger(slot, tz, grace, repeated=repeated)
+            raised.append(raiser.raise_(locked, trigger, expected_at=slot))
+            done.add((episode_id, slot))
+    raiser.flush()
+    return raised
+
+
+def escalate_due(session: Session, now: datetime | None = None) -> list[Alert]:
+    """Raise every unacknowledged alert whose time is up to its next level, recording whom
+    that level notifies; at level 3 it stays (and stays on the overview) until handled."""
+    now = now or utcnow()
+    escalated: list[Alert] = []
+    raiser = Raiser(session, now, None)
+    for alert in repository.due_for_update(session, now, Status.OPEN.value):
+        episode = repository.episode(session, alert.episode_id)
+        if episode is None or episode.state != State.AT_HOME:
+            alert.due_at = None
+            alert.history = [
+                *alert.history,
+                _entry(
+                    now,
+                    None,
+                    "escalation stopped",
+                    note=f"the episode is {episode.state if episode else 'gone'}",
+                ),
+            ]
+            continue
+        if alert.due_at is None:  # pragma: no cover - selected by due_at
+            continue
+        before = alert.escalation_level
+        level, next_due = rules.catch_up(before, alert.due_at, now, _interval(alert.severity))
+        for reached in range(before + 1, level + 1):
+            alert.notified = [*alert.notified, raiser.recipient(episode, reached)]
+            alert.history = [
+                *alert.history,
+                _entry(now, None, "escalated", level=reached, note=f"to {LEVELS[reached]}"),
+            ]
+        alert.escalation_level = level
+        alert.escalated_at = now if level > before else alert.escalated_at
+        alert.due_at = next_due
+        alert.updated_at = now
+        if level > before:
+            escalated.append(alert)
+    session.flush()
+    return escalated

@@ -1,0 +1,1 @@
+"""Observations: vital signs taken at home and their NEWS2 scores."""

@@ -1,0 +1,1 @@
+"""Outcome follow-up (issue 6): indicators, historical import, cost model, reports."""

@@ -1,0 +1,1 @@
+"""Learning follow-up of pilots (expeditioner): docs/pilots.md."""
