@@ -75,13 +75,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The periodic alert checks (missed measurements, escalation) run in the background
     every SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`).
 
-    At the first start in a process, what start-up made (SQLAlchemy's mappers, Pydantic's
-    validators, the routes: objects that live as long as the process) is moved out of the
-    garbage collector's view (``gc.freeze``). Otherwise every full collection walks them
-    all again: a batch of 500 measurements paid some 70 ms for it every few requests."""
+    At the first start in a process the garbage collector is settled for large requests
+    (``settle_garbage_collector``)."""
     from samband.alerts import periodic
 
-    _freeze_startup_objects()
+    settle_garbage_collector()
 
     seconds = get_settings().alert_tick_seconds
     task = asyncio.create_task(periodic.loop(app.state.sessionmaker, seconds)) if seconds else None
@@ -94,15 +92,23 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 await task
 
 
-_frozen = False
+_settled = False
+GC_THRESHOLD = 10_000  # objects allocated between young collections (Python's default: 700)
 
 
-def _freeze_startup_objects() -> None:
-    global _frozen
-    if not _frozen:
+def settle_garbage_collector() -> None:
+    """Once per process, at start-up: what start-up made is moved out of the collector's view
+    (``gc.freeze``), and young collections run every 10 000 allocations instead of 700. A
+    request taking in a thousand sets allocates hundreds of thousands of objects; with the
+    defaults it paid ~70 ms for a full collection every few requests and ~5 ms of young
+    ones each time (docs/benchmarks.md, issue 5)."""
+    global _settled
+    if not _settled:
         gc.collect()
         gc.freeze()
-        _frozen = True
+        _, second, third = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, second, third)
+        _settled = True
 
 
 def _routers() -> list:  # type: ignore[type-arg]

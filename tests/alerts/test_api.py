@@ -180,6 +180,42 @@ class TestRaising:
         assert (alert.kind, alert.severity) == ("limit", "medium")
         assert "weight gain 2.4 kg in 72 h > 2 kg" in alert.reason
 
+    def test_a_weight_gain_leaves_out_older_weights_and_errors(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        """Only weights of the limit's period count, and not one marked entered in error:
+        counting either would make this a gain of more than 2 kg."""
+        from samband.careplans.service import template_content
+        from samband.models import CarePlan
+
+        plan = session.scalar(select(CarePlan).where(CarePlan.episode_id == world.episode.id))
+        assert plan is not None
+        content = template_content("opat").model_dump(mode="json")
+        content["alert_limits"] = [
+            {"parameter": "weight_gain", "op": ">", "value": 2, "within_hours": 72}
+        ]
+        saved = client.put(
+            f"/api/v1/care-plans/{plan.id}",
+            json={"base_version": 1, "content": content},
+            headers=world.headers(session, "physician"),
+        )
+        assert saved.status_code == 200, saved.text
+        now = utcnow()
+        send(client, session, world, {"weight": 79.0}, at=now - timedelta(hours=80))
+        wrong = send(client, session, world, {"weight": 79.5}, at=now - timedelta(hours=50))
+        marked = client.post(
+            f"/api/v1/observations/{wrong['id']}/confirm",
+            json={"decision": "entered_in_error", "note": "Weighed in winter clothes"},
+            headers=world.headers(session),
+        )
+        send(client, session, world, {"weight": 80.5}, at=now - timedelta(hours=26))
+
+        latest = send(client, session, world, {"weight": 82.4}, at=now - timedelta(hours=1))
+
+        assert marked.status_code == 200, marked.text
+        assert latest["alert_ids"] == []  # 82.4 - 80.5 = 1.9 kg
+        assert alerts_of(session, world.episode) == []
+
     def test_no_alerts_before_the_patient_is_home(
         self, client: TestClient, session: Session, world: World
     ) -> None:

@@ -19,6 +19,7 @@ from samband.observations import repository
 from samband.observations import service as observations
 from samband.security.context import Context
 from samband.security.service import actor_of
+from tests.factories import make_episode, make_patient
 from tests.observations.world import (
     HIGH,
     NORMAL,
@@ -259,6 +260,31 @@ class TestBatch:
         ]
         assert [i["result"] for i in again.json()["items"]] == ["duplicate"] * 3
         assert count_sets(session, world.patient) == 3
+
+    def test_a_batch_is_logged_once_per_patient(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        """The access log holds one row per patient and request, not one per set
+        (decision 0006): who sent measurements of which patient, when, in which request."""
+        second = make_patient(session, registered_by=world.nurse)
+        make_episode(session, second, unit=world.ward, state="at_home")
+        items = [vitals(world, client_id=new_client_id()) for _ in range(3)]
+        items.append({**vitals(world, client_id=new_client_id()), "patient_id": str(second.id)})
+
+        response = client.post(
+            "/api/v1/observations/batch",
+            json={"items": items},
+            headers=world.headers(session, "device"),
+        )
+
+        assert response.status_code == 200, response.text
+        rows = audit_rows(session, world.device, "observation")
+        assert sorted((str(r.patient_id), r.allowed, r.action) for r in rows) == sorted(
+            [(str(world.patient.id), True, "create"), (str(second.id), True, "create")]
+        )
+        assert {(r.path, r.method, r.username) for r in rows} == {
+            ("/api/v1/observations/batch", "POST", world.device.username)
+        }
 
     def test_one_bad_item_and_nothing_is_stored(
         self, client: TestClient, session: Session, world: World
