@@ -274,6 +274,8 @@ class TestReport:
         assert "<script" not in html.stdout
         assert "http://" not in html.stdout.replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert (tmp_path / "fig" / "episodes_started_by_month.svg").is_file()
+        png = tmp_path / "fig" / "episodes_started_by_month.png"
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         assert pdf.exit_code == 0, pdf.output
         assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
         assert parquet.exit_code == 0, parquet.output

@@ -222,7 +222,7 @@ def to_html(report: Report, *, trace: bool = False) -> str:
 
 
 def write_figures(report: Report, directory: Path) -> list[Path]:
-    """Each figure as SVG, and as PNG too when matplotlib is installed."""
+    """Each figure as SVG and as PNG."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for figure in report.figures:
