@@ -11,6 +11,7 @@ Loading is idempotent: if the demo's infection clinic exists, nothing is loaded.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -433,7 +434,7 @@ def _antibiotics(nurse: Context, d: Directory, episode: Episode, drug: str, dose
 
 def _kim(session: Session, d: Directory) -> None:
     """Kim: no home care, enough support from family, no aids. At home, day 2."""
-    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    nurse = d.ctx(session, "ssk.bertil")
     kim = _patient(
         nurse,
         personnummer=_pnr(1968, 3, 14, 982),
@@ -450,38 +451,16 @@ def _kim(session: Session, d: Directory) -> None:
         next_of_kin=[NextOfKin(name="Robin Sandberg", relation="partner", phone="070-765 43 21")],
         what_matters="Att få sova hemma och gå ut med hunden.",
     )
-    episode = _episode(
-        nurse,
+    _opat_at_home(
+        session,
         d,
         kim.id,
-        "opat",
-        "INF-AVD11",
-        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
-        "Erysipelas, stable on IV antibiotics",
-    )
-    _assess_and_consent(physician, nurse, episode)
-    _plan(
-        nurse,
-        d,
-        episode,
-        physician="lakare.anna",
-        contact="ssk.bertil",
+        diagnosis="Erysipelas, stable on IV antibiotics",
         patient_name="Kim",
         goal="Att bli frisk hemma och kunna gå ut med hunden igen",
+        antibiotic=("Cefotaxim", "1 g"),
+        request="IV cefotaxim 1 g x 3 i 7 dagar, PICC-line. Dag 1 besök 08:00.",
     )
-    _antibiotics(nurse, d, episode, "Cefotaxim", "1 g")
-    _request(
-        nurse,
-        d.ctx(session, "hsv.eva"),
-        d,
-        episode,
-        "HSV-FALUN",
-        "home_health_care",
-        "IV cefotaxim 1 g x 3 i 7 dagar, PICC-line. Dag 1 besök 08:00.",
-    )
-    _move(nurse, episode, State.PLANNED)
-    _sign_blocking(d, session, episode, skip=set())
-    _move(nurse, episode, State.AT_HOME)
 
 
 def _lisa(session: Session, d: Directory) -> None:
@@ -595,7 +574,7 @@ def _omar(session: Session, d: Directory) -> None:
 def _sven(session: Session, d: Directory) -> None:
     """Sven: at home, day 1, on IV antibiotics for a diabetic foot infection; the home health
     care also dresses his foot ulcer every day (an activity added to the pathway's plan)."""
-    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    nurse = d.ctx(session, "ssk.bertil")
     sven = _patient(
         nurse,
         personnummer=_pnr(1956, 9, 4, 992),
@@ -612,16 +591,6 @@ def _sven(session: Session, d: Directory) -> None:
         next_of_kin=[NextOfKin(name="Berit Håkansson", relation="wife", phone="070-555 43 21")],
         what_matters="Att kunna sitta i trädgården och slippa ligga på sjukhus.",
     )
-    episode = _episode(
-        nurse,
-        d,
-        sven.id,
-        "opat",
-        "INF-AVD11",
-        EpisodeType.EARLY_SUPPORTED_DISCHARGE,
-        "Diabetic foot infection, IV antibiotics",
-    )
-    _assess_and_consent(physician, nurse, episode)
     wound = PlanActivity(
         key="wound_care",
         what="Dress the foot ulcer",
@@ -631,26 +600,51 @@ def _sven(session: Session, d: Directory) -> None:
         duration_min=20,
         skills=["wound_care"],
     )
+    _opat_at_home(
+        session,
+        d,
+        sven.id,
+        diagnosis="Diabetic foot infection, IV antibiotics",
+        patient_name="Sven",
+        goal="Att såret läker så att jag kan gå i trädgården",
+        antibiotic=("Klindamycin", "600 mg"),
+        request="IV klindamycin 600 mg x 3, PICC-line, daglig omläggning av fotsår.",
+        activities=[wound],
+    )
+
+
+def _opat_at_home(
+    session: Session,
+    d: Directory,
+    patient_id: uuid.UUID,
+    *,
+    diagnosis: str,
+    patient_name: str,
+    goal: str,
+    antibiotic: tuple[str, str],
+    request: str,
+    activities: list[PlanActivity] | None = None,
+) -> None:
+    """An OPAT patient of the infection ward, all the way home: assessed, consented, the
+    plan (with any extra activities), the antibiotic, the care request to the home health
+    care, the checklist signed."""
+    nurse, physician = d.ctx(session, "ssk.bertil"), d.ctx(session, "lakare.anna")
+    episode = _episode(
+        nurse, d, patient_id, "opat", "INF-AVD11", EpisodeType.EARLY_SUPPORTED_DISCHARGE, diagnosis
+    )
+    _assess_and_consent(physician, nurse, episode)
     _plan(
         nurse,
         d,
         episode,
         physician="lakare.anna",
         contact="ssk.bertil",
-        patient_name="Sven",
-        goal="Att såret läker så att jag kan gå i trädgården",
-        activities=[wound],
+        patient_name=patient_name,
+        goal=goal,
+        activities=activities,
     )
-    _antibiotics(nurse, d, episode, "Klindamycin", "600 mg")
-    _request(
-        nurse,
-        d.ctx(session, "hsv.eva"),
-        d,
-        episode,
-        "HSV-FALUN",
-        "home_health_care",
-        "IV klindamycin 600 mg x 3, PICC-line, daglig omläggning av fotsår.",
-    )
+    _antibiotics(nurse, d, episode, *antibiotic)
+    _request(nurse, d.ctx(session, "hsv.eva"), d, episode, "HSV-FALUN", "home_health_care", request)
     _move(nurse, episode, State.PLANNED)
     _sign_blocking(d, session, episode, skip=set())
     _move(nurse, episode, State.AT_HOME)

@@ -402,7 +402,7 @@ def create_day_plan(
         created_at=utcnow(),
     )
     repository.add(ctx.session, plan)
-    _solve(ctx, plan, orgs, seconds, preferred=_regular_staff(ctx, orgs, data.date))
+    _solve(ctx, plan, orgs, seconds, preferred=None)  # None: each patient's regular staff
     return _view(ctx, plan)
 
 
@@ -546,18 +546,13 @@ def _day_plan(
     return plan
 
 
-def _regular_staff(ctx: Context, orgs: list[uuid.UUID], day: date) -> dict[str, list[str]]:
+def _regular_staff(
+    ctx: Context, rows: list[tuple[Visit, Patient]], day: date
+) -> dict[str, list[str]]:
     """For each open visit of the day: its patient's regular staff (continuity of care)."""
-    rows = repository.visits_for_planning(
-        ctx.session,
-        visibility(ctx),
-        day=day,
-        organisation_ids=orgs,
-        statuses=[s.value for s in OPEN],
-    )
     history = repository.regular_staff(
         ctx.session,
-        {patient.id for _, patient in rows},
+        {patient.id for visit, patient in rows if visit.status in OPEN},
         since=day - timedelta(days=HISTORY_DAYS),
         before=day,
         statuses=[S.DONE.value, S.STARTED.value],
@@ -565,7 +560,7 @@ def _regular_staff(ctx: Context, orgs: list[uuid.UUID], day: date) -> dict[str, 
     preferred: dict[str, list[str]] = {}
     for visit, patient in rows:
         regulars = [str(user_id) for user_id, _ in history.get(patient.id, [])[:REGULAR_STAFF]]
-        if regulars:
+        if regulars and visit.status in OPEN:
             preferred[str(visit.id)] = regulars
     return preferred
 
@@ -593,9 +588,10 @@ def _solve(
     orgs: list[uuid.UUID],
     seconds: float,
     *,
-    preferred: dict[str, list[str]],
+    preferred: dict[str, list[str]] | None,
 ) -> None:
-    """Build the planning problem from the database, solve it, and store it on the plan."""
+    """Build the planning problem from the database, solve it, and store it on the plan.
+    ``preferred``: staff ids per visit id, or None for each patient's regular staff."""
     session, day = ctx.session, plan.date
     rows = repository.visits_for_planning(
         session,
@@ -604,6 +600,8 @@ def _solve(
         organisation_ids=orgs,
         statuses=[s.value for s in OPEN | FIXED],
     )
+    if preferred is None:
+        preferred = _regular_staff(ctx, rows, day)
     staff_rows = {
         str(user.id): (shift, user) for shift, user in repository.shifts(session, orgs, day)
     }
