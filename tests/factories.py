@@ -107,7 +107,7 @@ def make_patient(
 ) -> Patient:
     n = _n()
     patient = Patient(
-        personnummer=personnummer or valid_personnummer(serial=n % 1000),
+        personnummer=personnummer or valid_personnummer(serial=n % 999 + 1),  # never 000
         identifier_kind="personnummer",
         given_name=fields.pop("given_name", "Kim"),
         family_name=fields.pop("family_name", f"Testsson{n}"),
@@ -151,9 +151,12 @@ def make_episode(
     physician: User | None = None,
     care_contact: User | None = None,
     with_checklist: bool = True,
+    shared_records_consent: bool | None = True,
 ) -> Episode:
     """An episode in any state, with the responsible unit's organisation taking part and the
-    pathway's checklist (nothing signed)."""
+    pathway's checklist (nothing signed). The patient consented to shared records unless
+    ``shared_records_consent`` says otherwise (other care providers taking part read the
+    record only with it)."""
     from samband.pathways.definition import registry
 
     episode = Episode(
@@ -165,6 +168,7 @@ def make_episode(
         responsible_physician_id=physician.id if physician else None,
         care_contact_id=care_contact.id if care_contact else None,
         assessment_answers={},
+        shared_records_consent=shared_records_consent,
     )
     session.add(episode)
     session.flush()

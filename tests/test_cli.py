@@ -197,6 +197,22 @@ class TestUsersAdd:
             assert verify_password(user.password_hash, "long-enough-1")
         engine.dispose()
 
+    def test_the_access_log_records_it_without_an_actor(self, with_org: str) -> None:
+        result = self.add("--skill", "iv_therapy")
+
+        assert result.exit_code == 0, result.output
+        engine = make_engine(with_org)
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.username == "anna.lind")).one()
+            row = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "user_create")
+            ).one()
+            assert (row.user_id, row.resource_type, row.resource_id) == (None, "user", str(user.id))
+            assert (row.method, row.path, row.allowed) == ("CLI", "samband users add", True)
+            assert "role: physician" in (row.reason or "")
+            assert "long-enough-1" not in (row.reason or "")
+        engine.dispose()
+
     def test_unknown_role_lists_the_roles(self, with_org: str) -> None:
         result = run(
             "users",

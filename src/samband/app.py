@@ -18,17 +18,21 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from samband import __version__
 from samband.config import get_settings
 from samband.db import make_engine, make_sessionmaker
 from samband.deps import reject_nul_characters
 from samband.kit.errors import SambandError, Unauthenticated
+from samband.middleware import BodyLimit, BodyTooLarge, SecurityHeaders, too_large_response
 from samband.observations.fhir import MEDIA_TYPE as FHIR_JSON
 from samband.observations.fhir import operation_outcome
+from samband.web import apidocs
 from samband.web.auth import login_redirect
 from samband.web.base import HERE as WEB_DIR
 from samband.web.base import LoginRequired, render
+from samband.web.csrf import CsrfMiddleware
 
 WEB_STATIC = WEB_DIR / "static"
 DATABASE_DOWN = (
@@ -36,6 +40,7 @@ DATABASE_DOWN = (
     "few seconds (a measurement sent again with the same client_id is stored once)"
 )
 RETRY_AFTER_SECONDS = 2
+FASTAPI_PARSE_ERROR = "There was an error parsing the body"
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +48,13 @@ log = logging.getLogger(__name__)
 def create_app(
     database_url: str | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
-    app = FastAPI(
+    app = _Samband(
         title="Samband",
         version=__version__,
         lifespan=_lifespan,
         dependencies=[Depends(reject_nul_characters)],
+        docs_url=None,  # web/apidocs.py serves /docs without a CDN
+        redoc_url=None,  # ReDoc loads its logo from its CDN (web/apidocs.py)
         description=(
             "Hospital care at home (sjukhusvård i hemmet): episodes, documented agreements, "
             "care requests between organisations, medication, checklists and the access log."
@@ -61,6 +68,11 @@ def create_app(
     _add_error_handlers(app)
     for router in _routers():
         app.include_router(router)
+    # Issue 10: forms carry a CSRF token; no body larger than SAMBAND_MAX_BODY_BYTES (the
+    # last added is the outermost: the limit counts what the CSRF check reads too).
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(BodyLimit, limit=get_settings().max_body_bytes)
+    apidocs.install(app)  # before /static: the first matching mount wins
     app.mount("/static", StaticFiles(directory=str(WEB_STATIC)), name="static")
 
     @app.get("/health", tags=["meta"])
@@ -70,23 +82,41 @@ def create_app(
     return app
 
 
+class _Samband(FastAPI):
+    """FastAPI with the security headers around everything, the answers of its outermost
+    error handler (500) included (middleware.SecurityHeaders)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The periodic alert checks (missed measurements, escalation) run in the background
-    every SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`).
+    every SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`),
+    and a checkpoint of the access log's chain is written every
+    SAMBAND_AUDIT_CHECKPOINT_MINUTES (0: off; `samband audit checkpoint` from cron instead).
 
     At the first start in a process the garbage collector is settled for large requests
     (``settle_garbage_collector``)."""
     from samband.alerts import periodic
+    from samband.audit import integrity
 
     settle_garbage_collector()
 
-    seconds = get_settings().alert_tick_seconds
-    task = asyncio.create_task(periodic.loop(app.state.sessionmaker, seconds)) if seconds else None
+    settings = get_settings()
+    factory = app.state.sessionmaker
+    tasks = []
+    if settings.alert_tick_seconds:
+        tasks.append(asyncio.create_task(periodic.loop(factory, settings.alert_tick_seconds)))
+    if settings.audit_checkpoint_minutes:
+        directory = settings.resolved_audit_checkpoint_dir()
+        minutes = settings.audit_checkpoint_minutes
+        tasks.append(asyncio.create_task(integrity.loop(factory, minutes, directory)))
     try:
         yield
     finally:
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -167,7 +197,15 @@ def _add_error_handlers(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
             return _outcome(exc.status_code, exc.message, exc.code, issues, headers)
         if not request.url.path.startswith("/api/"):
-            return render(request, "error.html", status_code=exc.status_code, message=exc.message)
+            # the page's frame with the user's navigation and log-out button (web/nav.py)
+            return render(
+                request,
+                "error.html",
+                status_code=exc.status_code,
+                message=exc.message,
+                error_status=exc.status_code,
+                actor=getattr(request.state, "web_actor", None),
+            )
         body: dict[str, object] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["field"] = exc.field
@@ -178,6 +216,25 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return too_large_response(request.url.path, exc.limit)
+        if exc.status_code == 400:
+            # FastAPI's and Starlette's 400 for a body they could not read (not UTF-8, a
+            # broken multipart form): a 422 that names the problem, like any invalid input.
+            cause = exc.__cause__
+            if exc.detail != FASTAPI_PARSE_ERROR:
+                problem = f": {exc.detail}"
+            elif cause is not None and str(cause):
+                problem = f": {cause}"
+            else:
+                problem = ""
+            detail = f"the request body could not be read{problem}; send UTF-8 JSON or a form"
+            if _is_fhir(request):
+                return _outcome(422, detail, "structure", None)
+            return JSONResponse(
+                status_code=422,
+                content={"detail": detail, "code": "invalid", "field": "body"},
+            )
         if _is_fhir(request):
             code = {404: "not_found", 405: "not_supported"}.get(exc.status_code, "invalid")
             headers = dict(exc.headers) if exc.headers else None
@@ -233,7 +290,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         if _is_fhir(request):
             return _outcome(503, DATABASE_DOWN, "unavailable", None, headers)
         if not request.url.path.startswith("/api/"):
-            response = render(request, "error.html", status_code=503, message=DATABASE_DOWN)
+            response = render(
+                request,
+                "error.html",
+                status_code=503,
+                message=DATABASE_DOWN,
+                error_status=503,
+                actor=getattr(request.state, "web_actor", None),
+            )
             response.headers.update(headers)
             return response
         return JSONResponse(

@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.orm import Session
 
 from samband.security.roles import Role
+
+if TYPE_CHECKING:
+    from samband.audit.chain import Report
 
 app = typer.Typer(
     name="samband",
@@ -91,13 +94,29 @@ def _transaction() -> Iterator[Session]:
 
 
 def _upgrade() -> None:
+    """Migrate as the owner (SAMBAND_MIGRATION_DATABASE_URL, else SAMBAND_DATABASE_URL),
+    then grant the service's role (SAMBAND_DATABASE_APP_ROLE) what it needs (PostgreSQL)."""
     from samband import migrate
+    from samband.config import get_settings
 
-    url = _database_url()
+    settings = get_settings()
+    url = settings.resolved_migration_database_url()
     try:
-        migrate.upgrade(url)
+        notes = migrate.upgrade_and_grant(url, settings.database_app_role)
     except Exception as exc:  # noqa: BLE001 - report, don't trace back
         _fail(f"could not upgrade the database {_safe_url(url)}: {exc}")
+    service = _database_url()
+    if service.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+
+        user = make_url(service).username
+        if user != settings.database_app_role:
+            notes.append(
+                f"SAMBAND_DATABASE_URL connects as {user}, not as {settings.database_app_role}:"
+                " the service could change the access log (docs/deployment.md)"
+            )
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 # -- db --------------------------------------------------------------------------------------
@@ -105,9 +124,42 @@ def _upgrade() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration to SAMBAND_DATABASE_URL (default: var/samband.db)."""
+    """Apply every migration to SAMBAND_DATABASE_URL (default: var/samband.db), as
+    SAMBAND_MIGRATION_DATABASE_URL when set (the owner); on PostgreSQL then grant the
+    service's role SAMBAND_DATABASE_APP_ROLE its privileges (docs/deployment.md)."""
+    from samband.config import get_settings
+
     _upgrade()
-    typer.echo(f"database is up to date: {_safe_url(_database_url())}")
+    url = get_settings().resolved_migration_database_url()
+    typer.echo(f"database is up to date: {_safe_url(url)}")
+
+
+@db_app.command("grant")
+def db_grant() -> None:
+    """PostgreSQL: grant the service's role (SAMBAND_DATABASE_APP_ROLE, default samband_app)
+    what it needs, as the owner (SAMBAND_MIGRATION_DATABASE_URL): SELECT and INSERT only on
+    the access log; created when missing and allowed. `db upgrade` does this too."""
+    from samband import migrate
+    from samband.config import get_settings
+    from samband.db import make_engine
+
+    settings = get_settings()
+    url = settings.resolved_migration_database_url()
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            notes = migrate.grant_app_role(connection, settings.database_app_role)
+            dialect = connection.dialect.name
+    except Exception as exc:  # noqa: BLE001 - report, don't trace back
+        _fail(f"could not grant on {_safe_url(url)}: {exc}")
+    finally:
+        engine.dispose()
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    if dialect != "postgresql":
+        typer.echo(f"nothing to grant: {dialect} has no roles")
+    else:
+        typer.echo(f"granted {settings.database_app_role} its privileges on {_safe_url(url)}")
 
 
 @db_app.command("check")
@@ -255,7 +307,8 @@ def users_add(
         bool, typer.Option("--password-stdin", help="Read the password from one line of stdin.")
     ] = False,
 ) -> None:
-    """Create a staff user. The password is asked for (twice), or read from standard input."""
+    """Create a staff user. The password is asked for (twice), or read from standard input.
+    The access log gets a row without an actor (the system), naming the account's fields."""
     from pydantic import ValidationError
 
     from samband.kit.errors import SambandError
@@ -286,7 +339,7 @@ def users_add(
             password=password,
         )
         with _transaction() as session:
-            user = service.create_user(session, data)
+            user = service.system_create_user(session, data, command="samband users add")
             summary = f"added user {user.username} ({user.role}) in {organisation}"
     except ValidationError as exc:
         _fail(_validation_message(exc))
@@ -382,6 +435,123 @@ def audit_sample(
     )
     flagged = sum(1 for r in rows if r["emergency"])
     typer.echo(f"\n{len(rows)} accesses drawn; {flagged} through emergency access")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint file (JSON lines), in addition to those in "
+            "SAMBAND_AUDIT_CHECKPOINT_DIR; may be given more than once.",
+        ),
+    ] = None,
+    no_checkpoint_dir: Annotated[
+        bool,
+        typer.Option(
+            "--no-checkpoint-dir", help="Skip SAMBAND_AUDIT_CHECKPOINT_DIR's checkpoints."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check the access log's hash chain (decision 0009) and name every row changed,
+    inserted, removed or backdated, the newest ones included (against the chain's head and
+    the checkpoints). Exit status 0: intact; 1: problems found; 2: could not check."""
+    from samband.audit import integrity
+
+    found = [] if no_checkpoint_dir else integrity.checkpoint_files(_checkpoint_dir())
+    given = list(checkpoint or [])
+    for path in given:
+        if not path.is_file():
+            typer.echo(f"error: the checkpoint file {path} does not exist", err=True)
+            raise typer.Exit(2)
+    files = given + [path for path in found if path not in given]
+    try:
+        # a file the person names must be of this database's chain; the folder may hold others
+        checkpoints = integrity.read_checkpoints(given, given=True)
+        seen = {(c.seq, c.row_hash, c.chain_id) for c in checkpoints}
+        checkpoints += [
+            c
+            for c in integrity.read_checkpoints(p for p in found if p not in given)
+            if (c.seq, c.row_hash, c.chain_id) not in seen
+        ]
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        with _transaction() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # one state of the log for the whole walk
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            report = integrity.verify(session, checkpoints)
+    except typer.Exit as exc:  # the database could not be used (said on stderr)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, files)
+    if not report.intact:
+        raise typer.Exit(1)
+
+
+def _checkpoint_dir() -> Path:
+    from samband.config import get_settings
+
+    return get_settings().resolved_audit_checkpoint_dir()
+
+
+def _print_report(report: Report, files: list[Path]) -> None:
+    head = report.head
+    span = f"seq {report.first_seq}–{report.last_seq}" if report.last_seq is not None else "empty"
+    typer.echo(
+        f"access log: {report.rows} rows ({span}); head "
+        + (f"seq {head.seq} ({head.row_hash[:16]}…)" if head else "MISSING")
+        + f"; {report.checkpoints} checkpoints from {len(files)} files"
+    )
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+    if report.intact:
+        typer.echo("intact: every row is as it was written, and none is missing")
+        return
+    count = len(report.problems)
+    typer.echo(f"NOT INTACT: {count} problem{'' if count == 1 else 's'}")
+    for problem in report.problems:
+        seq = "-" if problem.seq is None else str(problem.seq)
+        if problem.seq_to is not None:
+            seq = f"{seq}–{problem.seq_to}"
+        row = problem.id or "(gone)"
+        typer.echo(f"  {problem.kind:<26} seq {seq:<8} id {row:<36}  {problem.detail}")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="Append to this file instead of SAMBAND_AUDIT_CHECKPOINT_DIR/checkpoints.jsonl.",
+        ),
+    ] = None,
+) -> None:
+    """Print the access log chain's head (seq, hash, time) as one JSON line and append it
+    to a checkpoint file outside the database. Keep it apart from the database (print it,
+    mail it to the auditor): `samband audit verify` then names rows changed or removed
+    up to it, the newest ones too. Refused (exit 1) when the head does not match the log."""
+    from samband.audit import integrity
+
+    path = file or integrity.checkpoint_file(_checkpoint_dir())
+    with _transaction() as session:
+        try:
+            checkpoint = integrity.current_checkpoint(session)
+        except integrity.ChainBroken as exc:
+            _fail(str(exc))
+    try:
+        integrity.append_checkpoint(path, checkpoint)
+    except OSError as exc:
+        _fail(f"could not write the checkpoint to {path}: {exc}")
+    typer.echo(json.dumps(checkpoint.to_json(), separators=(",", ":")))
+    typer.echo(f"appended to {path}", err=True)
 
 
 # -- pathways --------------------------------------------------------------------------------

@@ -18,6 +18,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
 
     database_url: str = ""
+    # PostgreSQL (docs/deployment.md): the owner's URL, used by `samband db upgrade` when set
+    # (the service then connects as SAMBAND_DATABASE_APP_ROLE through SAMBAND_DATABASE_URL),
+    # and the role the service connects as: it may only SELECT and INSERT the access log.
+    migration_database_url: str = ""
+    database_app_role: str = "samband_app"
+    # Checkpoints of the access log's chain (decision 0009): the folder of JSON-lines files
+    # (default var/audit-checkpoints), and how often the app writes one (minutes; 0: off).
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_minutes: float = Field(default=60.0, ge=0, le=7 * 24 * 60)
     # How long a bearer token from /api/v1/auth/token is valid.
     token_minutes: int = 12 * 60
     # A care relationship lasts this many days after the episode ended.
@@ -40,9 +49,35 @@ class Settings(BaseSettings):
     alert_tick_seconds: float = Field(default=30.0, ge=0, le=3600)
     # How far back a missed scheduled measurement still opens an alert.
     missed_lookback_hours: int = Field(default=24, ge=1, le=24 * 7)
+    # -- logins, sessions and requests (issue 10; docs/api.md "Limits") --
+    # The session cookie (and the CSRF cookie) carry the Secure flag: browsers then send
+    # them over https only (and over http to 127.0.0.1/localhost). false only for plain-http
+    # development on another address.
+    cookie_secure: bool = True
+    # A page session ends after this many minutes without a request (the token's absolute
+    # lifetime, token_minutes, still applies).
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Failed logins: after this many for one username (since its last successful login), or
+    # from one address (since the last successful login from it), in the last
+    # login_window_minutes, every further attempt waits: login_wait_seconds after the
+    # last failure, doubled with every further failure, at most login_max_wait_seconds.
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_max_failures_per_address: int = Field(default=5, ge=1, le=10_000)
+    login_wait_seconds: int = Field(default=30, ge=1, le=3600)
+    login_max_wait_seconds: int = Field(default=15 * 60, ge=1, le=24 * 3600)
+    login_window_minutes: int = Field(default=24 * 60, ge=1, le=30 * 24 * 60)
+    # The largest request body accepted (bytes); larger ones get 413. A batch of 1000
+    # observation sets (the most one request takes) is about 0.6 MiB.
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
     def resolved_database_url(self) -> str:
         return self.database_url or _default_database_url()
+
+    def resolved_migration_database_url(self) -> str:
+        return self.migration_database_url or self.resolved_database_url()
+
+    def resolved_audit_checkpoint_dir(self) -> Path:
+        return self.audit_checkpoint_dir or Path.cwd() / "var" / "audit-checkpoints"
 
 
 @lru_cache

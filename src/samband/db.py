@@ -44,21 +44,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     """Foreign keys on, and let SQLAlchemy (not pysqlite) decide where transactions begin,
-    so SAVEPOINTs work (the recipe from SQLAlchemy's SQLite documentation)."""
+    so SAVEPOINTs work (the recipe from SQLAlchemy's SQLite documentation).
+
+    Every transaction is ``BEGIN IMMEDIATE``: it takes the database's write lock at once, so
+    writers take turns (waiting up to 30 s) instead of two deferred transactions that both
+    read and then both want to write, where SQLite answers one with "database is locked"
+    at once. The access log's chain needs exactly that order (decision 0009). Recursive
+    triggers on: an ``INSERT OR REPLACE`` then fires the access log's DELETE trigger too."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA recursive_triggers=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -153,7 +163,10 @@ def _recordset_insert(
     rows_in = (
         func.json_populate_recordset(record, cast(bindparam("rows", type_=Text), JSON))
         .table_valued(*names)
-        .render_derived("given")
+        # by name (AS given), not AS given(a, b, …): that list renames the record's columns
+        # by position, and a column added by a later migration is last in the table but
+        # not in the model
+        .alias("given")
     )
     statement: Any = postgresql.insert(table).from_select(
         names, select(*[rows_in.c[n] for n in names])

@@ -345,6 +345,7 @@ def _assess_and_consent(
         patient_informed=True,
         next_of_kin_informed=True,
         patient_consents=True,
+        shared_records_consent=True,
     )
 
 
@@ -410,14 +411,16 @@ def _sign_blocking(d: Directory, session: Session, episode: Episode, *, skip: se
 
 
 def _antibiotics(nurse: Context, d: Directory, episode: Episode, drug: str, dose: str) -> None:
-    """IV antibiotics given by the municipal home health care (which joins the episode)."""
+    """IV antibiotics given by the municipal home health care (which joins the episode),
+    ordered by the responsible physician (a medication order is a physician's)."""
+    physician = d.ctx(nurse.session, "lakare.anna")
     episodes.add_participant(
         nurse,
         episode.id,
         ParticipantCreate(organisation_id=d.orgs["HSV-FALUN"].id, role="home_health_care"),
     )
     medications.add(
-        nurse,
+        physician,
         MedicationCreate(
             episode_id=episode.id,
             drug=drug,

@@ -565,16 +565,8 @@ class TestDirectAdmission:
         assert via_ed.json()["admission"]["route"] == "emergency_department"
 
     def test_two_patients_one_bed(self, client: TestClient, session: Session, world: World) -> None:
+        # another clinic's patient, admitted to the same ward's last bed
         second = make_world(session, beds=0)
-        second.episode.responsible_unit_id = world.ward.id
-        from samband.models import EpisodeParticipant
-
-        session.add(
-            EpisodeParticipant(
-                episode_id=second.episode.id, organisation_id=world.clinic.id, role="other"
-            )
-        )
-        session.flush()
 
         first = self.act(client, session, world)
         other = self.act(client, session, second, ward_unit_id=str(world.ward.id))

@@ -158,6 +158,7 @@ class TestFlagCandidate:
             "pathway": "nope",
             "type": "early_supported_discharge",
             "responsible_unit_id": str(world.ward.id),
+            "reason": "IV antibiotics",
         }
         response = client.post("/api/v1/episodes", json=body, headers=auth(session, world.nurse))
         assert response.status_code == 422
@@ -176,6 +177,7 @@ class TestFlagCandidate:
             "pathway": "opat",
             "type": "early_supported_discharge",
             "responsible_unit_id": str(world.ward.id),
+            "reason": "IV antibiotics",
         }
         response = client.post("/api/v1/episodes", json=body, headers=auth(session, world.nurse))
         assert response.status_code == 409
@@ -189,8 +191,11 @@ class TestFlagCandidate:
             "type": "early_supported_discharge",
             "responsible_unit_id": str(world.ward.id),
         }
+        # flagging needs a written reason (it starts a care relationship, reviewed by the
+        # auditor: docs/decisions/0010); without one nothing is created
         response = client.post("/api/v1/episodes", json=body, headers=auth(session, world.outsider))
-        assert response.status_code == 404
+        assert response.status_code == 422
+        assert response.json()["field"] == "reason"
         episode = _flag(client, session, world)
         for path in ("", "/events", "/checklist"):
             got = client.get(

@@ -44,6 +44,13 @@ class TestParse:
             ("19121292-1212", "day 92 does not exist"),
             ("20301212-1212", "in the future"),
             ("19121212--1212", "only digits"),
+            # issue 10: only the digits 0-9, one way of writing one person's number
+            ("19680314９８２９", "digits 0-9 only .*FULLWIDTH DIGIT NINE"),
+            ("١٩٦٨٠٣١٤-٩٨٢٩", "digits 0-9 only .*ARABIC-INDIC DIGIT ONE"),
+            ("19680314-98۲9", "digits 0-9 only .*EXTENDED ARABIC-INDIC DIGIT TWO"),
+            # the birth number 000 is never issued (refused even with the right check digit)
+            ("19121212-0008", "birth number 000 is never issued"),
+            ("121212-0008", "birth number 000 is never issued"),
         ],
     )
     def test_invalid_numbers_say_what_is_wrong(self, text: str, message: str) -> None:
@@ -55,7 +62,7 @@ class TestParse:
 
 
 class TestProperties:
-    @given(st.dates(min_value=date(1900, 1, 1), max_value=TODAY), st.integers(0, 999))
+    @given(st.dates(min_value=date(1900, 1, 1), max_value=TODAY), st.integers(1, 999))
     def test_every_generated_number_round_trips(self, born: date, serial: int) -> None:
         nine = f"{born:%y%m%d}{serial:03d}"
         ten = nine + str(luhn_check_digit(nine))
@@ -65,7 +72,7 @@ class TestProperties:
 
     @given(
         st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
-        st.integers(0, 999),
+        st.integers(1, 999),
         st.integers(1, 9),
     )
     def test_any_wrong_check_digit_is_rejected(self, born: date, serial: int, shift: int) -> None:

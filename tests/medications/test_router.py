@@ -44,7 +44,8 @@ def _world(session: Session, *, state: str = "planned") -> World:
     home_care = make_organisation(
         session, kind="municipal_home_health_care", authority_kind="municipality"
     )
-    nurse = make_user(session, hospital, unit=unit)
+    # a medication order is a physician's (issue 10): the ward's physician writes the list
+    nurse = make_user(session, hospital, unit=unit, role="physician")
     patient = make_patient(session, registered_by=nurse)
     episode = make_episode(
         session, patient, unit=unit, state=state, participants={home_care: "home_health_care"}
@@ -54,7 +55,8 @@ def _world(session: Session, *, state: str = "planned") -> World:
         home_care=home_care,
         nurse=nurse,
         home_nurse=make_user(session, home_care),
-        outsider=make_user(session, make_organisation(session)),
+        # a physician (who may order) of an organisation without a care relationship
+        outsider=make_user(session, make_organisation(session), role="physician"),
         patient=patient,
         episode=episode,
     )
@@ -127,11 +129,11 @@ class TestAddMedication:
             ("create", "medication", True)
         ]
 
-    def test_pharmacist_may_add(self, client: TestClient, session: Session) -> None:
+    def test_pharmacist_may_not_add(self, client: TestClient, session: Session) -> None:
         world = _world(session)
         pharmacist = make_user(session, world.hospital, role="pharmacist")
         response = client.post(URL, json=_body(world), headers=auth(session, pharmacist))
-        assert response.status_code == 201
+        assert response.status_code == 403
 
     def test_unrelated_organisation_gets_404_logged_and_nothing_written(
         self, client: TestClient, session: Session
@@ -142,7 +144,10 @@ class TestAddMedication:
         _denied_logged(session, world, world.outsider)
         assert _count(session) == 0
 
-    @pytest.mark.parametrize("role", ["auditor", "analyst", "assistant_nurse", "physiotherapist"])
+    @pytest.mark.parametrize(
+        "role",
+        ["auditor", "analyst", "assistant_nurse", "physiotherapist", "registered_nurse"],
+    )
     def test_roles_without_medication_write_get_403(
         self, client: TestClient, session: Session, role: str
     ) -> None:
@@ -351,16 +356,23 @@ class TestUpdateMedication:
     ) -> None:
         world = _world(session)
         medication = make_medication(session, world.episode, by=world.nurse, days=7)
+        refused = client.patch(
+            f"{URL}/{medication.id}",
+            json={"dose": "2 g"},
+            headers=auth(session, world.home_nurse),
+        )
+        assert refused.status_code == 403  # the home health nurse gives, does not order
+        colleague = make_user(session, world.hospital, role="physician")
         response = client.patch(
             f"{URL}/{medication.id}",
             json={"dose": "2 g", "days": None, "route": "iv"},
-            headers=auth(session, world.home_nurse),
+            headers=auth(session, colleague),
         )
         assert response.status_code == 200, response.text
         body = response.json()
         assert (body["dose"], body["days"], body["route"]) == ("2 g", None, "iv")
         assert body["created_by_id"] == str(world.nurse.id)
-        assert body["updated_by_id"] == str(world.home_nurse.id)
+        assert body["updated_by_id"] == str(colleague.id)
         assert body["updated_at"] is not None
         [event] = episodes_repository.events(session, world.episode.id)
         assert event.kind == "medication.changed"

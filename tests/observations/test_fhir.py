@@ -363,7 +363,7 @@ class TestBadResources:
             headers={**world.headers(session, "device"), **FHIR_JSON},
         )
 
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert outcome(response).issue[0].code == "structure"
 
     @pytest.mark.parametrize(

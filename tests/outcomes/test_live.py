@@ -104,6 +104,7 @@ def _home(client: TestClient, session: Session, w: World) -> str:
                 "pathway": "opat",
                 "type": "early_supported_discharge",
                 "responsible_unit_id": str(w.ward.id),
+                "reason": "stable on IV antibiotics",
             },
             headers=nurse,
         ),
@@ -118,7 +119,13 @@ def _home(client: TestClient, session: Session, w: World) -> str:
         )
 
     move(w.physician, to="assessed", eligible=True, answers=OPAT_ANSWERS)
-    move(w.nurse, to="consented", patient_informed=True, patient_consents=True)
+    move(
+        w.nurse,
+        to="consented",
+        patient_informed=True,
+        patient_consents=True,
+        shared_records_consent=True,
+    )
     ok(
         client.patch(
             f"/api/v1/episodes/{eid}",

@@ -372,6 +372,9 @@ class TestOtherOrganisationsIds:
                     "pathway": "opat",
                     "type": "early_supported_discharge",
                     "responsible_unit_id": str(a.unit.id),
+                    # flagging needs no relationship but a reason (decision 0010); B's
+                    # patient is in an open episode, so the answer is 409 without details
+                    "reason": "probe",
                 },
             ),
             ("patch", f"/api/v1/patients/{b.patient.id}", {"given_name": "Hacked"}),
@@ -414,7 +417,8 @@ class TestOtherOrganisationsIds:
         for method, path, body in writes:
             before = len(_denied(session, a.physician, b.patient.id))
             response = client.request(method.upper(), path, headers=headers, json=body)
-            assert response.status_code in (404, 422), (path, response.status_code, response.text)
+            expected = (409,) if path == "/api/v1/episodes" else (404, 422)
+            assert response.status_code in expected, (path, response.status_code, response.text)
             if response.status_code == 422:  # the body was refused before access was checked
                 refused_bodies.append(path)
                 continue
@@ -518,7 +522,11 @@ class TestRoles:
             assert response.status_code == 403, path
             _assert_hidden(response.text, a)
         _login(client, session, user)
-        for page in ["/", "/patients", f"/patients/{a.patient.id}", f"/rounds/{a.round_id}"]:
+        # "/" sends each of these roles to its own first page (no patient data there)
+        landing = client.get("/")
+        assert landing.status_code == 200
+        assert a.patient.family_name not in landing.text
+        for page in ["/patients", f"/patients/{a.patient.id}", f"/rounds/{a.round_id}"]:
             response = client.get(page)
             assert response.status_code == 403, page
             assert a.patient.family_name not in response.text

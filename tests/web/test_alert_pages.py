@@ -127,7 +127,7 @@ class TestOverview:
 
         assert f'href="/alerts/{alert_id}"' in live
         assert f'action="/alerts/{alert_id}/acknowledge"' not in live
-        assert refused.status_code == 409
+        assert refused.status_code == 403
         assert "får inte göra detta" in refused.text
         assert alert(session, alert_id).status == "open"
 

@@ -293,7 +293,8 @@ class TestTheWholeFlow:
         action(nurse, "Information och samtycke")
         nurse.get_by_label("Patienten har fått information").check()
         nurse.get_by_label("Närstående har fått information").check()
-        nurse.get_by_label("Patienten samtycker").check()
+        nurse.get_by_label("Patienten samtycker", exact=True).check()
+        nurse.get_by_label("Patienten samtycker till sammanhållen journalföring").check()
         submit(nurse, "Registrera samtycke")
         assert notice(nurse) == "Samtycket är registrerat."
 
@@ -322,15 +323,18 @@ class TestTheWholeFlow:
         submit(nurse, "Registrera godkännande")
         assert notice(nurse) == "Godkännandet är registrerat."
 
+        # The medication order is the physician's (a nurse has no such form).
         nurse.goto(kim)
-        action(nurse, "Läkemedelslista")
-        labelled(nurse, "Läkemedel").fill("Cefotaxim")
-        labelled(nurse, "Dos").fill("1 g")
-        nurse.get_by_label("Tider").fill("08:00 16:00 24:00")
-        nurse.get_by_label("Levereras av").fill("Infektionsavdelning 11")
-        nurse.get_by_label("Antal dagar").fill("7")
-        submit(nurse, "Lägg till läkemedel")
-        assert notice(nurse) == "Läkemedlet är tillagt."
+        assert not nurse.locator("#actions").get_by_role("link", name="Läkemedelslista").count()
+        physician.goto(kim)
+        action(physician, "Läkemedelslista")
+        labelled(physician, "Läkemedel").fill("Cefotaxim")
+        labelled(physician, "Dos").fill("1 g")
+        physician.get_by_label("Tider").fill("08:00 16:00 24:00")
+        physician.get_by_label("Levereras av").fill("Infektionsavdelning 11")
+        physician.get_by_label("Antal dagar").fill("7")
+        submit(physician, "Lägg till läkemedel")
+        assert notice(physician) == "Läkemedlet är tillagt."
 
         nurse.goto(kim)
         action(nurse, "Planeringen är klar")

@@ -128,7 +128,7 @@ class TestAnswer:
         request = sent_request(client, session, w)
         assert "Acceptera" not in client.get(f"/care-requests/{request.id}").text
         response = client.post(f"/care-requests/{request.id}/transition", data={"to": "accepted"})
-        assert response.status_code == 409
+        assert response.status_code == 403
         assert "only a user of the receiving organisation" in unescape(response.text)
         session.refresh(request)
         assert request.state == "sent"

@@ -126,8 +126,8 @@ class TestForms:
         response = client.post(
             f"/episodes/{episode.id}/assess", data={**CRITERIA, "eligible": "yes"}
         )
-        assert response.status_code == 409
-        assert "only a physician" in unescape(response.text)
+        assert response.status_code == 403
+        assert "flytta episoden" in unescape(response.text)
         assert state_of(session, episode) == "candidate"
 
     def test_assessment_errors_are_next_to_the_unanswered_criteria(
@@ -251,6 +251,19 @@ class TestForms:
         w = make_world(session)
         episode = planned_episode(session, w)
         login(client, session, w.nurse)
+        refused = client.post(
+            f"/episodes/{episode.id}/medications",
+            data={
+                "drug": "Cefotaxim",
+                "dose": "1 g",
+                "route": "iv",
+                "schedule": "08:00",
+                "given_by": "registered_nurse",
+                "supplied_by": "Infektionsavdelningen",
+            },
+        )
+        assert refused.status_code == 403  # a medication order is a physician's
+        login(client, session, w.physician)
         bad = client.post(
             f"/episodes/{episode.id}/medications",
             data={
@@ -337,6 +350,7 @@ class TestOpatFlowThroughTheForms:
                     "patient_informed": "on",
                     "next_of_kin_informed": "on",
                     "patient_consents": "on",
+                    "shared_records_consent": "on",
                 },
                 follow_redirects=False,
             )
@@ -403,6 +417,8 @@ class TestOpatFlowThroughTheForms:
                 follow_redirects=False,
             )
         )
+        # the medication order is the physician's
+        login(client, session, w.physician)
         _location(
             client.post(
                 f"{base}/medications",
@@ -418,6 +434,7 @@ class TestOpatFlowThroughTheForms:
                 follow_redirects=False,
             )
         )
+        login(client, session, w.nurse)
         _location(client.post(f"{base}/transition/planned", data={}, follow_redirects=False))
         assert state_of(session, episode) == "planned"
 

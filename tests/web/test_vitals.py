@@ -192,7 +192,7 @@ class TestConfirming:
 
         assert "Värden att bekräfta (1)" in page
         assert "Bekräfta värdena" not in page
-        assert refused.status_code == 409
+        assert refused.status_code == 403
         assert "får inte göra detta" in refused.text
         session.expire_all()
         assert session.get(ObservationSet, flagged.id).needs_confirmation  # type: ignore[union-attr]

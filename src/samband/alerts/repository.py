@@ -20,7 +20,7 @@ from samband.models import (
     Unit,
     User,
 )
-from samband.security.repository import Visibility, visible_patients_clause
+from samband.security.repository import Visibility, visible_episodes_clause
 
 
 def add(session: Session, thing: object) -> None:
@@ -73,7 +73,10 @@ def search(
     query = (
         select(Alert, Patient)
         .join(Patient, Patient.id == Alert.patient_id)
-        .where(Alert.status.in_(sorted(statuses)), visible_patients_clause(Patient.id, visibility))
+        .where(
+            Alert.status.in_(sorted(statuses)),
+            visible_episodes_clause(Alert.episode_id, visibility),
+        )
     )
     if patient_id is not None:
         query = query.where(Alert.patient_id == patient_id)

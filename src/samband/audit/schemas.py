@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -61,6 +62,8 @@ class AuditExtractRead(BaseModel):
 
     patient_id: uuid.UUID
     personnummer: str
+    # the care provider (vårdgivare) whose log this is, e.g. "Region Dalarna"
+    care_provider: str
     generated_at: datetime
     organisations: list[ExtractOrganisation]
     entries: list[ExtractEntry]
@@ -75,6 +78,8 @@ class AuditSampleRead(BaseModel):
     since: datetime | None
     until: datetime | None
     items: list[AuditEventRead]
+    # the review marks of the sampled rows that have one
+    reviews: list[AuditReviewRead] = []
 
 
 class EmergencyAccessAuditRead(BaseModel):
@@ -99,3 +104,38 @@ class EmergencyAccessReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Text
+
+
+ReviewKind = Literal["sample", "relationship_start", "block_override"]
+FlaggedKind = Literal["relationship_start", "block_override"]
+
+
+class AuditReviewCreate(BaseModel):
+    """Mark an access-log row reviewed, with a note. The row itself never changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: uuid.UUID
+    note: Text
+
+
+class AuditReviewRead(ReadModel):
+    """A review mark: which row, from which list (the sample, a new care relationship, an
+    overridden block), by whom, when, and the note."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    kind: ReviewKind
+    reviewed_by_id: uuid.UUID
+    reviewed_at: datetime
+    note: str
+
+
+class FlaggedEventRead(BaseModel):
+    """A row to review, with its review mark once it has one."""
+
+    event: AuditEventRead
+    review: AuditReviewRead | None
+
+
+AuditSampleRead.model_rebuild()

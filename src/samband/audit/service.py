@@ -1,6 +1,14 @@
 """The rules for reading the access log (HSLF-FS 2016:40 4 kap. 9 §): the auditor's search,
-the patient's extract (loggutdrag), the random sample for the systematic review, and the
-review of emergency accesses. Nothing here changes or deletes an audit event."""
+the patient's extract (loggutdrag), the random sample for the systematic review, the rows to
+review (new care relationships, overridden blocks, emergency accesses) and their review
+marks. Nothing here changes or deletes an audit event.
+
+An auditor reads the log of their own care provider (vårdgivare) only: the events made by
+users of its organisations (``repository.in_scope``). A patient the care provider's log has
+nothing about is answered like an unknown one (404), and the attempt is logged with the
+patient. The auditor's own looks at a patient's log are logged too (resource type
+``audit_log``: not an access to the record, so neither in the extract nor in the sample).
+"""
 
 from __future__ import annotations
 
@@ -11,22 +19,64 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from samband.audit import repository
-from samband.audit.repository import EventFilter
+from samband.audit.repository import AUDIT_LOG, EventFilter
 from samband.audit.schemas import (
+    AuditEventRead,
     AuditExtractRead,
+    AuditReviewCreate,
+    AuditReviewRead,
     EmergencyAccessAuditRead,
     EmergencyAccessReviewCreate,
     ExtractEntry,
     ExtractOrganisation,
+    FlaggedEventRead,
 )
 from samband.kit import personnummer as pnr
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samband.kit.time import STOCKHOLM, as_utc, utcnow
-from samband.models import AuditEvent, EmergencyAccess, Patient, User
+from samband.models import AuditEvent, AuditReview, EmergencyAccess, Patient, User
+from samband.organisations import service as organisations
+from samband.organisations.repository import CareProvider
 from samband.security.context import Context
 from samband.security.roles import Permission
 
 MAX_SAMPLE = 1000
+FLAGGED_KINDS = tuple(repository.FLAGGED)
+
+
+def care_provider(ctx: Context) -> CareProvider:
+    """The care provider whose log the caller reads: their organisation's."""
+    return organisations.care_provider(ctx.session, ctx.actor.organisation_id)
+
+
+def _require(
+    ctx: Context,
+    permission: Permission,
+    *,
+    action: str,
+    patient_id: uuid.UUID | None = None,
+    personnummer: str | None = None,
+) -> None:
+    """Refuse a role without the permission (403), logged with the patient when the request
+    names one that is known (a valid personnummer of a registered patient, or an id)."""
+    if ctx.actor.can(permission):
+        return
+    if patient_id is None and personnummer is not None:
+        try:
+            digits = pnr.parse(personnummer).digits
+        except pnr.InvalidIdentityNumber:
+            digits = None
+        patient = repository.get_patient_by_personnummer(ctx.session, digits) if digits else None
+        patient_id = patient.id if patient else None
+    ctx.log.record(
+        patient_id=patient_id,
+        action=action,
+        resource_type=AUDIT_LOG,
+        resource_id=patient_id,
+        allowed=False,
+        reason=f"role {ctx.actor.role} lacks {permission.value}",
+    )
+    raise Forbidden(f"a user with the role '{ctx.actor.role}' may not do this ({permission.value})")
 
 
 def search(
@@ -36,6 +86,8 @@ def search(
     user_id: uuid.UUID | None = None,
     patient_id: uuid.UUID | None = None,
     personnummer: str | None = None,
+    unit_code: str | None = None,
+    organisation_code: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     allowed: bool | None = None,
@@ -43,8 +95,15 @@ def search(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AuditEvent], int]:
-    """The auditor's search, newest first. A personnummer no patient has finds nothing."""
-    ctx.actor.require(Permission.AUDIT_READ)
+    """The auditor's search of their care provider's log, newest first. A personnummer no
+    patient has finds nothing."""
+    _require(
+        ctx,
+        Permission.AUDIT_READ,
+        action="audit_search",
+        patient_id=patient_id,
+        personnummer=personnummer,
+    )
     since, until = _period(since, until)
     if personnummer is not None:
         patient = _patient_by_personnummer(ctx, personnummer)
@@ -55,55 +114,87 @@ def search(
         patient_id = patient.id
     if patient_id is not None:
         _log_audit_read(ctx, patient_id, action="audit_search")
-    events, total = repository.search(
+    return repository.search(
         ctx.session,
         EventFilter(
             username=username,
             user_id=user_id,
             patient_id=patient_id,
+            unit_code=unit_code,
+            organisation_code=organisation_code,
             since=since,
             until=until,
             allowed=allowed,
             emergency=emergency,
         ),
+        scope=care_provider(ctx),
         limit=limit,
         offset=offset,
     )
-    return events, total
 
 
 def get_event(ctx: Context, event_id: uuid.UUID) -> AuditEvent:
-    ctx.actor.require(Permission.AUDIT_READ)
-    event = repository.get(ctx.session, event_id)
+    """One row of the care provider's log (another care provider's → 404, logged)."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_read")
+    event = repository.get_in_scope(ctx.session, event_id, scope=care_provider(ctx))
     if event is None:
+        other = repository.get(ctx.session, event_id)
+        ctx.log.record(
+            patient_id=other.patient_id if other else None,
+            action="audit_read",
+            resource_type=AUDIT_LOG,
+            resource_id=event_id,
+            allowed=False,
+            reason="another care provider's log" if other else "no such audit event",
+        )
         raise NotFound(f"audit event {event_id} was not found")
+    if event.patient_id is not None:
+        _log_audit_read(ctx, event.patient_id, action="audit_read")
     return event
 
 
 def extract(
     ctx: Context, *, patient_id: uuid.UUID | None = None, personnummer: str | None = None
 ) -> AuditExtractRead:
-    """The patient's access-log extract: which organisation and unit accessed their data,
-    what kind of action, and when (oldest first), with emergency accesses flagged."""
-    ctx.actor.require(Permission.AUDIT_READ)
+    """The patient's access-log extract from the care provider's log: which organisation and
+    unit accessed their data, what kind of action, and when (oldest first), with emergency
+    accesses flagged. A patient the log has nothing about → 404, like an unknown one."""
+    _require(
+        ctx,
+        Permission.AUDIT_READ,
+        action="audit_extract",
+        patient_id=patient_id,
+        personnummer=personnummer,
+    )
     if (patient_id is None) == (personnummer is None):
         raise InvalidInput(
             "give either patient_id or personnummer (one of them)", field="patient_id"
         )
+    scope = care_provider(ctx)
     if personnummer is not None:
         patient = _patient_by_personnummer(ctx, personnummer)
-        if patient is None:
-            raise NotFound(f"no patient with personnummer {personnummer} is registered")
+        what = f"no patient with personnummer {personnummer}"
     else:
         assert patient_id is not None  # noqa: S101 - checked above
         patient = repository.get_patient(ctx.session, patient_id)
-        if patient is None:
-            raise NotFound(f"patient {patient_id} was not found")
+        what = f"no patient {patient_id}"
+    if patient is None or not repository.has_events(ctx.session, patient.id, scope=scope):
+        ctx.log.record(
+            patient_id=patient.id if patient else patient_id,
+            action="audit_extract",
+            resource_type=AUDIT_LOG,
+            resource_id=patient.id if patient else patient_id,
+            allowed=False,
+            reason="no such patient"
+            if patient is None
+            else f"no access by {scope.authority_name}'s organisations",
+        )
+        raise NotFound(f"{what} is in {scope.authority_name}'s access log")
     _log_audit_read(ctx, patient.id, action="audit_extract")
 
     entries: list[ExtractEntry] = []
     by_org: dict[str | None, ExtractOrganisation] = {}
-    for event, org_name, unit_name in repository.extract(ctx.session, patient.id):
+    for event, org_name, unit_name in repository.extract(ctx.session, patient.id, scope=scope):
         entries.append(
             ExtractEntry(
                 at=event.at,
@@ -131,6 +222,7 @@ def extract(
     return AuditExtractRead(
         patient_id=patient.id,
         personnummer=patient.personnummer,
+        care_provider=scope.authority_name,
         generated_at=utcnow(),
         organisations=list(by_org.values()),
         entries=entries,
@@ -144,17 +236,19 @@ def sample(
     since: datetime | None = None,
     until: datetime | None = None,
     seed: int | None = None,
+    scope: CareProvider | None = None,
 ) -> list[AuditEvent]:
     """A random sample of ``n`` allowed accesses to patient data (emergency ones included) in
     [since, until), oldest first, for the systematic review. The same seed over the same log
     draws the same sample. Fewer than ``n`` if the period holds fewer accesses.
 
     Takes a plain session: the caller (the API, or ``samband audit sample``) checks who asks.
+    ``scope``: one care provider's log (an auditor's); None is the whole log (the system).
     """
     if not 1 <= n <= MAX_SAMPLE:
         raise InvalidInput(f"n must be between 1 and {MAX_SAMPLE}, not {n}", field="n")
     since, until = _period(since, until)
-    population = repository.sample_population(session, since=since, until=until)
+    population = repository.sample_population(session, since=since, until=until, scope=scope)
     chosen = random.Random(seed).sample(population, min(n, len(population)))  # noqa: S311
     return repository.events_by_ids(session, chosen)
 
@@ -166,17 +260,109 @@ def sample_for(
     since: datetime | None = None,
     until: datetime | None = None,
     seed: int | None = None,
-) -> list[AuditEvent]:
-    ctx.actor.require(Permission.AUDIT_READ)
-    return sample(ctx.session, n, since=since, until=until, seed=seed)
+    reviewed: bool | None = None,
+) -> tuple[list[AuditEvent], dict[uuid.UUID, AuditReview]]:
+    """The auditor's sample of their care provider's log, with the review marks of the rows
+    that have one. ``reviewed``: keep only the reviewed (True) or unreviewed (False) rows of
+    the drawn sample (the draw itself stays the same)."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_sample")
+    events = sample(ctx.session, n, since=since, until=until, seed=seed, scope=care_provider(ctx))
+    reviews = repository.reviews_of(ctx.session, [e.id for e in events])
+    if reviewed is not None:
+        events = [e for e in events if (e.id in reviews) is reviewed]
+    return events, reviews
+
+
+def flagged(
+    ctx: Context, kind: str, *, reviewed: bool | None, limit: int, offset: int
+) -> tuple[list[FlaggedEventRead], int]:
+    """The care provider's rows to review of one kind: ``relationship_start`` (a new care
+    relationship: a candidate flagged) or ``block_override`` (emergency access past the
+    patient's block), newest first, with their review marks."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_search")
+    if kind not in repository.FLAGGED:
+        raise InvalidInput(
+            f"unknown kind '{kind}'; use one of: {', '.join(FLAGGED_KINDS)}", field="kind"
+        )
+    rows, total = repository.flagged(
+        ctx.session,
+        kind,
+        scope=care_provider(ctx),
+        reviewed=reviewed,
+        limit=limit,
+        offset=offset,
+    )
+    return [
+        FlaggedEventRead(
+            event=AuditEventRead.model_validate(event),
+            review=AuditReviewRead.model_validate(review) if review else None,
+        )
+        for event, review in rows
+    ], total
+
+
+def mark_reviewed(ctx: Context, data: AuditReviewCreate) -> AuditReview:
+    """Mark a row of the care provider's log reviewed, with the auditor's note (409 if it
+    already is; another care provider's row → 404, logged). The row itself never changes."""
+    _require(ctx, Permission.AUDIT_REVIEW, action="audit_review")
+    event = repository.get_in_scope(ctx.session, data.event_id, scope=care_provider(ctx))
+    if event is None:
+        other = repository.get(ctx.session, data.event_id)
+        ctx.log.record(
+            patient_id=other.patient_id if other else None,
+            action="audit_review",
+            resource_type=AUDIT_LOG,
+            resource_id=data.event_id,
+            allowed=False,
+            reason="another care provider's log" if other else "no such audit event",
+        )
+        raise NotFound(f"audit event {data.event_id} was not found")
+    existing = repository.review_of(ctx.session, event.id)
+    if existing is not None:
+        raise Conflict(
+            f"audit event {event.id} was already reviewed at "
+            f"{existing.reviewed_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
+        )
+    kind = repository.kind_of(event)
+    review = AuditReview(
+        event_id=event.id,
+        kind=kind,
+        reviewed_by_id=ctx.actor.user_id,
+        reviewed_at=utcnow(),
+        note=data.note,
+    )
+    repository.add_review(ctx.session, review)
+    ctx.log.record(
+        patient_id=event.patient_id,
+        action="audit_review",
+        resource_type=AUDIT_LOG,
+        resource_id=event.id,
+        allowed=True,
+        reason=f"marked reviewed ({kind})",
+    )
+    return review
+
+
+def personnummer_of(ctx: Context, patient_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The personnummer of the patients of the auditor's rows, to show them (the rows
+    already name the patients by id; the identity number is what a person can read)."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_search")
+    return repository.personnummer_of(ctx.session, patient_ids)
+
+
+def usernames(ctx: Context, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Who reviewed, by username (the review marks keep the user id)."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_search")
+    return repository.usernames(ctx.session, user_ids)
 
 
 def emergency_accesses(
     ctx: Context, *, unreviewed: bool | None, limit: int, offset: int
 ) -> tuple[list[EmergencyAccessAuditRead], int]:
-    ctx.actor.require(Permission.AUDIT_READ)
+    """The emergency accesses of the care provider's users, newest first."""
+    _require(ctx, Permission.AUDIT_READ, action="audit_search")
     rows, total = repository.emergency_accesses(
-        ctx.session, unreviewed=unreviewed, limit=limit, offset=offset
+        ctx.session, scope=care_provider(ctx), unreviewed=unreviewed, limit=limit, offset=offset
     )
     return [_emergency_read(access, user, code) for access, user, code in rows], total
 
@@ -184,10 +370,20 @@ def emergency_accesses(
 def review(
     ctx: Context, access_id: uuid.UUID, data: EmergencyAccessReviewCreate
 ) -> EmergencyAccessAuditRead:
-    """Mark an emergency access reviewed, with the auditor's note."""
-    ctx.actor.require(Permission.AUDIT_REVIEW)
+    """Mark an emergency access of the care provider's users reviewed, with the auditor's
+    note (another care provider's → 404, logged with the patient)."""
+    _require(ctx, Permission.AUDIT_REVIEW, action="review")
     access = repository.emergency_access_for_update(ctx.session, access_id)
-    if access is None:
+    found = repository.user_with_organisation(ctx.session, access.user_id) if access else None
+    if access is None or found is None or found[2] != care_provider(ctx):
+        ctx.log.record(
+            patient_id=access.patient_id if access else None,
+            action="review",
+            resource_type="emergency_access",
+            resource_id=access_id,
+            allowed=False,
+            reason="another care provider's emergency access" if access else "no such access",
+        )
         raise NotFound(f"emergency access {access_id} was not found")
     if access.reviewed_at is not None:
         raise Conflict(
@@ -204,10 +400,8 @@ def review(
         resource_id=access.id,
         allowed=True,
     )
-    found = repository.user_with_organisation(ctx.session, access.user_id)
-    if found is None:  # pragma: no cover - a foreign key keeps the user
-        raise NotFound(f"user {access.user_id} was not found")
-    return _emergency_read(access, *found)
+    user, code, _ = found
+    return _emergency_read(access, user, code)
 
 
 def _emergency_read(access: EmergencyAccess, user: User, code: str) -> EmergencyAccessAuditRead:
@@ -241,7 +435,7 @@ def _log_audit_read(ctx: Context, patient_id: uuid.UUID, *, action: str) -> None
     ctx.log.record(
         patient_id=patient_id,
         action=action,
-        resource_type=repository.AUDIT_LOG,
+        resource_type=AUDIT_LOG,
         resource_id=patient_id,
         allowed=True,
     )

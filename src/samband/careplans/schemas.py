@@ -14,12 +14,16 @@ from pydantic import (
     model_validator,
 )
 
-from samband.kit.schemas import ReadModel
+from samband.kit.schemas import FREE_TEXT, NAME, ReadModel
 from samband.pathways.definition import Activity, AlertLimit, Contact
 
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), FREE_TEXT
+]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), FREE_TEXT
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NAME]
 
 
 class PlanActivity(Activity):

@@ -15,7 +15,7 @@ from samband.models import (
     EpisodeParticipant,
     Organisation,
 )
-from samband.security.repository import Visibility, visible_patients_clause
+from samband.security.repository import Visibility, visible_episodes_clause
 
 
 def get(session: Session, request_id: uuid.UUID) -> CareRequest | None:
@@ -135,7 +135,7 @@ def search(
     query = (
         select(CareRequest, Episode.patient_id)
         .join(Episode, Episode.id == CareRequest.episode_id)
-        .where(or_(*sides), visible_patients_clause(Episode.patient_id, visibility))
+        .where(or_(*sides), visible_episodes_clause(Episode.id, visibility, record=False))
     )
     if state:
         query = query.where(CareRequest.state == state)

@@ -20,7 +20,13 @@ from samband.carerequests.schemas import (
     CareRequestTransition,
     Direction,
 )
-from samband.episodes.access import episode_for, not_found, record_event, require_open
+from samband.episodes.access import (
+    episode_for,
+    not_found,
+    record_event,
+    require_open,
+    require_responsible,
+)
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samband.kit.time import utcnow
 from samband.medications.service import medication_snapshot
@@ -28,7 +34,7 @@ from samband.models import CareRequest, Episode, EpisodeParticipant
 from samband.pathways.definition import registry
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.security.service import log_listed, visibility
+from samband.security.service import care_provider_of, log_listed, visibility
 
 S = CareRequestState
 RESOURCE = "care_request"
@@ -49,11 +55,7 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         lock=True,
     )
     actor = ctx.actor
-    if repository.participant(ctx.session, episode.id, actor.organisation_id) is None:
-        raise Forbidden(
-            f"your organisation ({actor.organisation_code}) does not take part in episode "
-            f"{episode.id}; only a participating organisation can send care requests from it"
-        )
+    require_responsible(ctx, episode, action="create", doing="send care requests from it")
     require_open(episode, "send care requests from it")
     target = repository.get_organisation(ctx.session, data.to_organisation_id)
     if target is None:
@@ -63,6 +65,16 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
     if target.id == actor.organisation_id:
         raise InvalidInput(
             "a care request goes to another organisation, not to your own",
+            field="to_organisation_id",
+        )
+    if (
+        care_provider_of(target) != actor.care_provider
+        and episode.shared_records_consent is not True
+    ):
+        raise Conflict(
+            f"{target.code} belongs to another care provider ({target.authority_name}): record "
+            "the patient's consent to shared records on the episode first (sammanhållen "
+            "journalföring), then send the request",
             field="to_organisation_id",
         )
     fits = lifecycle.FITS[data.kind]
@@ -109,7 +121,11 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         message=data.message,
         answer_by=now + timedelta(hours=data.answer_within_hours),
         care_plan_version=repository.current_care_plan_version(ctx.session, episode.id),
-        medication_snapshot=medication_snapshot(ctx.session, episode.id),
+        # Municipal home care (social services) gets what the plan shares with it, not the
+        # medication list (docs/decisions/0010).
+        medication_snapshot=[]
+        if target.kind == "municipal_home_care"
+        else medication_snapshot(ctx.session, episode.id),
         created_at=now,
         created_by_id=actor.user_id,
         history=[sent],
@@ -135,6 +151,7 @@ def get(ctx: Context, request_id: uuid.UUID) -> tuple[CareRequest, uuid.UUID]:
         action="read",
         resource_type=RESOURCE,
         resource_id=request.id,
+        record=not _own(ctx, request),
     )
     return request, episode.patient_id
 
@@ -179,6 +196,7 @@ def transition(
         resource_type=RESOURCE,
         resource_id=request.id,
         lock=True,
+        record=not _own(ctx, request),
     )
     locked = repository.get_for_update(ctx.session, request.id)
     if locked is None:  # pragma: no cover - the episode lock keeps it
@@ -227,6 +245,12 @@ def transition(
             event_data["participation_ended"] = True
     record_event(ctx, episode, f"care_request.{target.value}", reason=data.reason, data=event_data)
     return request, episode.patient_id
+
+
+def _own(ctx: Context, request: CareRequest) -> bool:
+    """The request is to or from the caller's organisation: what was sent to it is shared with
+    it even where the rest of the record is not (municipal home care)."""
+    return ctx.actor.organisation_id in (request.to_organisation_id, request.from_organisation_id)
 
 
 def _load(ctx: Context, request_id: uuid.UUID, *, action: str) -> CareRequest:

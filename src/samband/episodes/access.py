@@ -12,7 +12,7 @@ from typing import Any
 
 from samband.episodes import repository
 from samband.episodes.states import OPEN_STATES
-from samband.kit.errors import Conflict, NotFound
+from samband.kit.errors import Conflict, Forbidden, NotFound, not_visible
 from samband.kit.time import utcnow
 from samband.models import Episode, EpisodeEvent
 from samband.security.context import Context
@@ -29,6 +29,7 @@ def episode_for(
     resource_type: str = "episode",
     resource_id: object = None,
     lock: bool = False,
+    record: bool = True,
 ) -> Episode:
     episode = (
         repository.get_for_update(ctx.session, episode_id)
@@ -36,7 +37,7 @@ def episode_for(
         else repository.get(ctx.session, episode_id)
     )
     if episode is None:
-        raise not_found(
+        log_missing(
             ctx,
             "episode",
             episode_id,
@@ -44,6 +45,7 @@ def episode_for(
             resource_type=resource_type,
             resource_id=resource_id,
         )
+        raise not_visible(_subject(resource_type, resource_id, episode_id))
     require_patient_access(
         ctx,
         episode.patient_id,
@@ -51,9 +53,18 @@ def episode_for(
         action=action,
         resource_type=resource_type,
         resource_id=resource_id or episode.id,
-        subject="the episode",
+        subject=_subject(resource_type, resource_id, episode_id),
+        episode_id=episode.id,
+        record=record,
     )
     return episode
+
+
+def _subject(resource_type: str, resource_id: object, episode_id: uuid.UUID) -> str:
+    """What the caller asked for, named as the 404 names it whether it exists or not."""
+    if resource_id is not None and resource_type not in ("episode", "timeline", "checklist"):
+        return f"{resource_type.replace('_', ' ')} {resource_id}"
+    return f"episode {episode_id}"
 
 
 def not_found(
@@ -66,7 +77,23 @@ def not_found(
     resource_id: object = None,
 ) -> NotFound:
     """Log the attempt on something that does not exist (no patient known) and return the
-    404 to raise: an attempt is logged whether or not its target exists."""
+    404 to raise: an attempt is logged whether or not its target exists, and the answer is
+    the same as for something the caller may not see."""
+    log_missing(
+        ctx, what, thing_id, action=action, resource_type=resource_type, resource_id=resource_id
+    )
+    return not_visible(f"{what} {thing_id}")
+
+
+def log_missing(
+    ctx: Context,
+    what: str,
+    thing_id: uuid.UUID,
+    *,
+    action: str,
+    resource_type: str | None = None,
+    resource_id: object = None,
+) -> None:
     ctx.log.record(
         patient_id=None,
         action=action,
@@ -75,7 +102,33 @@ def not_found(
         allowed=False,
         reason=f"no such {what}",
     )
-    return NotFound(f"{what} {thing_id} was not found")
+
+
+def responsible_organisation_id(ctx: Context, episode: Episode) -> uuid.UUID:
+    unit = repository.get_unit(ctx.session, episode.responsible_unit_id)
+    assert unit is not None  # noqa: S101 - a foreign key keeps the unit
+    return unit.organisation_id
+
+
+def require_responsible(ctx: Context, episode: Episode, *, action: str, doing: str) -> None:
+    """The responsible organisation leads the episode: only its staff add or remove
+    participants, change who is responsible, send care requests and move the episode (end it
+    included). Others may leave, or ask for it (a refusal is logged)."""
+    if responsible_organisation_id(ctx, episode) == ctx.actor.organisation_id:
+        return
+    ctx.log.record(
+        patient_id=episode.patient_id,
+        action=action,
+        resource_type="episode",
+        resource_id=episode.id,
+        allowed=False,
+        reason=f"only the responsible organisation may {doing}",
+    )
+    raise Forbidden(
+        f"only the episode's responsible organisation may {doing}; ask its unit "
+        "(POST /api/v1/episodes/{id}/end-requests to ask for the episode to end)",
+        reason_code="not_responsible",
+    )
 
 
 def require_open(episode: Episode, doing: str) -> None:

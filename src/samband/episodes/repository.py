@@ -17,11 +17,12 @@ from samband.models import (
     EpisodeEvent,
     EpisodeParticipant,
     Organisation,
+    Patient,
     ReservedBed,
     Unit,
     User,
 )
-from samband.security.repository import Visibility, visible_patients_clause
+from samband.security.repository import Visibility, visible_episodes_clause
 
 
 def get(session: Session, episode_id: uuid.UUID) -> Episode | None:
@@ -48,7 +49,7 @@ def search(
     limit: int,
     offset: int,
 ) -> tuple[list[Episode], int]:
-    query = select(Episode).where(visible_patients_clause(Episode.patient_id, visibility))
+    query = select(Episode).where(visible_episodes_clause(Episode.id, visibility))
     if patient_id:
         query = query.where(Episode.patient_id == patient_id)
     if states:
@@ -145,6 +146,16 @@ def free_reserved_bed_for_update(session: Session, unit_id: uuid.UUID) -> Reserv
     )
 
 
+def patient_exists(session: Session, patient_id: uuid.UUID) -> bool:
+    return session.scalar(select(Patient.id).where(Patient.id == patient_id)) is not None
+
+
+def lock_patient(session: Session, patient_id: uuid.UUID) -> None:
+    """Hold the patient's row until the transaction ends (PostgreSQL; SQLite's writers are
+    serialised already), so two flags for one patient run one after the other."""
+    session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+
+
 def open_episodes_of(session: Session, patient_id: uuid.UUID) -> list[Episode]:
     return list(
         session.scalars(
@@ -153,3 +164,8 @@ def open_episodes_of(session: Session, patient_id: uuid.UUID) -> list[Episode]:
             )
         )
     )
+
+
+def delete(session: Session, thing: object) -> None:
+    session.delete(thing)
+    session.flush()

@@ -14,6 +14,7 @@ from samband.episodes.schemas import (
     ChecklistSign,
     ChecklistUnsign,
     ContactCreate,
+    EndRequestCreate,
     EpisodeCreate,
     EpisodeRead,
     EpisodeUpdate,
@@ -52,6 +53,7 @@ def to_read(episode: Episode) -> EpisodeRead:
         ended_at=episode.ended_at,
         end_reason=episode.end_reason,
         version=episode.version,
+        shared_records_consent=episode.shared_records_consent,
         participants=[ParticipantRead.model_validate(p) for p in episode.participants],
         allowed_transitions=service.allowed_transitions(episode),
         created_at=episode.created_at,
@@ -102,6 +104,32 @@ def update_episode(ctx: ContextDep, episode_id: uuid.UUID, data: EpisodeUpdate) 
 def add_participant(ctx: ContextDep, episode_id: uuid.UUID, data: ParticipantCreate) -> EpisodeRead:
     """Let another organisation take part in the episode (gives it the care relationship)."""
     return to_read(service.add_participant(ctx, episode_id, data))
+
+
+@router.delete(
+    "/{episode_id}/participants/{organisation_id}", response_model=EpisodeRead, responses=CONFLICT
+)
+def remove_participant(
+    ctx: ContextDep,
+    episode_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
+) -> EpisodeRead:
+    """The responsible organisation removes another organisation from the episode; any other
+    organisation may leave it (its own id). Its care relationship through the episode ends."""
+    return to_read(service.remove_participant(ctx, episode_id, organisation_id, reason))
+
+
+@router.post(
+    "/{episode_id}/end-requests",
+    response_model=EventRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+def request_end(ctx: ContextDep, episode_id: uuid.UUID, data: EndRequestCreate) -> EventRead:
+    """Ask the responsible organisation to end the episode (discharge, withdraw, readmit or
+    register a death): only it ends the episode. A line on the timeline."""
+    return EventRead.model_validate(service.request_end(ctx, episode_id, data))
 
 
 @router.post("/{episode_id}/transitions", response_model=EpisodeRead, responses=CONFLICT)

@@ -28,6 +28,15 @@ class ParticipantCreate(BaseModel):
     role: str = Field(pattern="^(" + "|".join(PARTICIPANT_ROLES[1:]) + ")$")
 
 
+class EndRequestCreate(BaseModel):
+    """Ask the responsible organisation to end the episode."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal[State.DISCHARGED, State.WITHDRAWN, State.READMITTED, State.DECEASED]
+    reason: Text
+
+
 class ParticipantRead(ReadModel):
     organisation_id: uuid.UUID
     role: str
@@ -44,8 +53,16 @@ class EpisodeCreate(BaseModel):
     responsible_unit_id: uuid.UUID
     responsible_physician_id: uuid.UUID | None = None
     care_contact_id: uuid.UUID | None = Field(default=None, description="fast vårdkontakt")
-    participants: list[ParticipantCreate] = Field(default_factory=list, max_length=10)
-    reason: Text | None = Field(default=None, description="why the patient is a candidate")
+    participants: list[ParticipantCreate] = Field(
+        default_factory=list,
+        max_length=10,
+        description="only when your organisation is the responsible one",
+    )
+    reason: Text | None = Field(
+        default=None,
+        description="why the patient is a candidate (required: flagging starts a care "
+        "relationship, which the auditor reviews)",
+    )
 
 
 class EpisodeUpdate(BaseModel):
@@ -54,6 +71,12 @@ class EpisodeUpdate(BaseModel):
     responsible_physician_id: uuid.UUID | None = None
     care_contact_id: uuid.UUID | None = None
     planned_home_date: date | None = None
+    shared_records_consent: bool | None = Field(
+        default=None,
+        description="the patient's consent to shared records (sammanhållen journalföring), "
+        "given or withdrawn: other care providers taking part read the episode's record only "
+        "with it",
+    )
 
 
 class TransitionCreate(BaseModel):
@@ -70,6 +93,11 @@ class TransitionCreate(BaseModel):
     eligible: bool | None = None
     answers: dict[str, bool] | None = Field(default=None, description="criterion key → met")
     # consented
+    shared_records_consent: bool | None = Field(
+        default=None,
+        description="consented: the patient's consent to shared records, so that the "
+        "municipality's home health care (another care provider) can read the episode",
+    )
     patient_informed: bool = False
     next_of_kin_informed: bool = False
     patient_consents: bool = False
@@ -97,6 +125,7 @@ class EpisodeRead(ReadModel):
     ended_at: datetime | None
     end_reason: str | None
     version: int
+    shared_records_consent: bool | None = None
     participants: list[ParticipantRead]
     allowed_transitions: list[State]
     created_at: datetime

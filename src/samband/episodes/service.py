@@ -9,24 +9,31 @@ from typing import Any
 from samband.carerequests import service as carerequests
 from samband.episodes import repository
 from samband.episodes import statemachine as sm
-from samband.episodes.access import episode_for, record_event, require_open
+from samband.episodes.access import (
+    episode_for,
+    record_event,
+    require_open,
+    require_responsible,
+    responsible_organisation_id,
+)
 from samband.episodes.schemas import (
     ChecklistSign,
     ChecklistUnsign,
     ContactCreate,
+    EndRequestCreate,
     EpisodeCreate,
     EpisodeUpdate,
     ParticipantCreate,
     TransitionCreate,
 )
 from samband.episodes.states import CLOSED_STATES, OPEN_STATES, State
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
 from samband.kit.time import utcnow
 from samband.models import ChecklistItem, Episode, EpisodeEvent, EpisodeParticipant
 from samband.pathways.definition import Pathway, registry
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.security.service import log_listed, require_patient_access, visibility
+from samband.security.service import log_listed, visibility
 
 HOSPITAL_KINDS = {"hospital_clinic", "hospital_ward", "mobile_team"}
 ROLE_FOR_KIND = {
@@ -49,15 +56,49 @@ def pathway_of(key: str, *, field: str = "pathway") -> Pathway:
 
 
 def create(ctx: Context, data: EpisodeCreate) -> Episode:
-    """Flag a candidate: the episode starts as 'candidate' with the pathway's checklist."""
-    # The role check goes through require_patient_access too, so a refusal is logged.
-    require_patient_access(
-        ctx,
-        data.patient_id,
-        permission=Permission.EPISODE_CREATE,
-        action="create",
-        resource_type="episode",
-    )
+    """Flag a candidate: the episode starts as 'candidate' with the pathway's checklist.
+
+    This is how an organisation takes a patient into its care (docs/decisions/0010): it
+    needs no earlier care relationship, but a written reason; the flagging organisation and
+    the responsible unit's organisation take part, and the new care relationship is logged
+    for the auditor's review. Other organisations are added by the responsible one."""
+    actor = ctx.actor
+    if not actor.can(Permission.EPISODE_CREATE):
+        ctx.log.record(
+            patient_id=data.patient_id,
+            action="create",
+            resource_type="episode",
+            resource_id=data.patient_id,
+            allowed=False,
+            reason=f"role {actor.role} lacks {Permission.EPISODE_CREATE.value}",
+        )
+        actor.require(Permission.EPISODE_CREATE)
+    if actor.is_social_services or not repository.patient_exists(ctx.session, data.patient_id):
+        ctx.log.record(
+            patient_id=data.patient_id,
+            action="create",
+            resource_type="episode",
+            resource_id=data.patient_id,
+            allowed=False,
+            reason="social services do not start episodes of care"
+            if actor.is_social_services
+            else "no such patient",
+        )
+        raise not_visible(f"patient {data.patient_id}", field="patient_id")
+    if not data.reason:
+        ctx.log.record(
+            patient_id=data.patient_id,
+            action="create",
+            resource_type="episode",
+            resource_id=data.patient_id,
+            allowed=False,
+            reason="flagging without a written reason",
+        )
+        raise InvalidInput(
+            "write why the patient is a candidate: flagging starts a care relationship, "
+            "which the auditor reviews",
+            field="reason",
+        )
     pathway = pathway_of(data.pathway)
     if data.type.value not in pathway.episode_types:
         raise InvalidInput(
@@ -76,11 +117,27 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
             f"not a {unit.organisation.kind}",
             field="responsible_unit_id",
         )
+    if data.participants and unit.organisation_id != actor.organisation_id:
+        raise Forbidden(
+            "only the responsible organisation adds other organisations to the episode; "
+            "flag the candidate without participants"
+        )
+    # Serialise flags for one patient (PostgreSQL: a row lock on the patient); the unique
+    # index on open episodes is the last line (two concurrent flags: one commits, one 409).
+    repository.lock_patient(ctx.session, data.patient_id)
     for open_episode in repository.open_episodes_of(ctx.session, data.patient_id):
+        ctx.log.record(
+            patient_id=data.patient_id,
+            action="create",
+            resource_type="episode",
+            resource_id=data.patient_id,
+            allowed=False,
+            reason=f"the patient already has an open episode ({open_episode.id})",
+        )
         raise Conflict(
-            f"the patient already has an open episode ({open_episode.id}, {open_episode.state}); "
-            "withdraw or end it first",
-            episode_id=str(open_episode.id),
+            "the patient already has an open episode of hospital care at home; contact "
+            "its responsible unit",
+            field="patient_id",
         )
     _check_staff(ctx, data.responsible_physician_id, "responsible_physician_id", "physician")
     _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
@@ -110,6 +167,21 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
             ctx.session,
             EpisodeParticipant(episode_id=episode.id, organisation_id=organisation_id, role=role),
         )
+    ctx.log.record(
+        patient_id=data.patient_id,
+        action="create",
+        resource_type="episode",
+        resource_id=episode.id,
+        allowed=True,
+    )
+    ctx.log.record(
+        patient_id=data.patient_id,
+        action="relationship_start",
+        resource_type="care_relationship",
+        resource_id=episode.id,
+        allowed=True,
+        reason=f"flagged as a candidate ({pathway.key}): {data.reason}",
+    )
     for position, entry in enumerate(pathway.checklist):
         repository.add(
             ctx.session,
@@ -166,6 +238,7 @@ def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
     )
+    require_responsible(ctx, episode, action="update", doing="change who is responsible")
     require_open(episode, "change it")
     changes = data.model_dump(exclude_unset=True)
     if "responsible_physician_id" in changes:
@@ -181,6 +254,19 @@ def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
                 "the care contact cannot be removed, only replaced", field="care_contact_id"
             )
         _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
+    consent = changes.pop("shared_records_consent", None)
+    if "shared_records_consent" in data.model_fields_set:
+        if consent is None:
+            raise InvalidInput(
+                "the patient's answer is true or false", field="shared_records_consent"
+            )
+        _set_shared_records_consent(ctx, episode, consent)
+        record_event(
+            ctx,
+            episode,
+            "consent.shared_records",
+            data={"shared_records_consent": consent},
+        )
     for name, value in changes.items():
         setattr(episode, name, value)
     if changes:
@@ -188,10 +274,20 @@ def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
     return episode
 
 
+def _set_shared_records_consent(ctx: Context, episode: Episode, consent: bool) -> None:
+    """The patient's consent to shared records (sammanhållen journalföring), or its
+    withdrawal: organisations of other care providers in the episode read its record only
+    while it holds."""
+    episode.shared_records_consent = consent
+    episode.shared_records_consent_at = utcnow()
+    episode.shared_records_consent_by_id = ctx.actor.user_id
+
+
 def add_participant(ctx: Context, episode_id: uuid.UUID, data: ParticipantCreate) -> Episode:
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
     )
+    require_responsible(ctx, episode, action="update", doing="add organisations to the episode")
     require_open(episode, "add organisations")
     kind = _org_kind(ctx, data.organisation_id, field="organisation_id")
     if repository.participant(ctx.session, episode.id, data.organisation_id) is not None:
@@ -212,11 +308,66 @@ def add_participant(ctx: Context, episode_id: uuid.UUID, data: ParticipantCreate
     return episode
 
 
+def remove_participant(
+    ctx: Context, episode_id: uuid.UUID, organisation_id: uuid.UUID, reason: str | None
+) -> Episode:
+    """The responsible organisation removes another organisation; any other organisation
+    may leave the episode itself. The responsible organisation cannot be removed."""
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
+    )
+    leaving = organisation_id == ctx.actor.organisation_id
+    responsible = responsible_organisation_id(ctx, episode)
+    if not leaving:
+        require_responsible(
+            ctx, episode, action="update", doing="remove organisations from the episode"
+        )
+    if organisation_id == responsible:
+        raise Conflict(
+            "the responsible organisation cannot leave its episode; end the episode instead",
+            field="organisation_id",
+        )
+    participant = repository.participant(ctx.session, episode.id, organisation_id)
+    if participant is None:
+        raise NotFound(
+            f"organisation {organisation_id} does not take part in the episode",
+            field="organisation_id",
+        )
+    repository.delete(ctx.session, participant)
+    record_event(
+        ctx,
+        episode,
+        "participant.left" if leaving else "participant.removed",
+        reason=reason,
+        data={"organisation_id": str(organisation_id), "role": participant.role},
+    )
+    ctx.session.refresh(episode)
+    return episode
+
+
+def request_end(ctx: Context, episode_id: uuid.UUID, data: EndRequestCreate) -> EpisodeEvent:
+    """A participant that does not lead the episode asks the responsible organisation to end
+    it (discharge, withdraw, readmit, or register a death): a line on the timeline that the
+    responsible unit sees."""
+    episode = episode_for(
+        ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
+    )
+    require_open(episode, "ask for it to end")
+    return record_event(
+        ctx, episode, "end.requested", reason=data.reason, data={"to": data.to.value}
+    )
+
+
 def events(ctx: Context, episode_id: uuid.UUID) -> list[EpisodeEvent]:
     episode = episode_for(
         ctx, episode_id, permission=Permission.PATIENT_READ, action="read", resource_type="timeline"
     )
     return repository.events(ctx.session, episode.id)
+
+
+def leads(ctx: Context, episode: Episode) -> bool:
+    """The caller's organisation is the episode's responsible one (it leads the episode)."""
+    return responsible_organisation_id(ctx, episode) == ctx.actor.organisation_id
 
 
 def allowed_transitions(episode: Episode) -> list[State]:
@@ -231,6 +382,7 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_TRANSITION, action="transition", lock=True
     )
+    require_responsible(ctx, episode, action="transition", doing="move or end the episode")
     if data.base_version is not None and data.base_version != episode.version:
         raise Conflict(
             f"the episode changed since you saw it (your version {data.base_version}, now "
@@ -312,6 +464,9 @@ def _apply(ctx: Context, episode: Episode, target: State, data: TransitionCreate
             "next_of_kin_informed": data.next_of_kin_informed,
             "patient_consents": data.patient_consents,
         }
+        if data.shared_records_consent is not None:
+            _set_shared_records_consent(ctx, episode, data.shared_records_consent)
+            event["shared_records_consent"] = data.shared_records_consent
     elif target == State.AT_HOME:
         episode.started_at = now
     elif target == State.READMITTED:

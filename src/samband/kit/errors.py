@@ -45,3 +45,24 @@ class InvalidInput(SambandError):
 class Unauthenticated(SambandError):
     status_code = 401
     code = "unauthenticated"
+
+
+class TooManyAttempts(SambandError):
+    """Too many failed logins: wait ``retry_after`` seconds (the answer's Retry-After)."""
+
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def not_visible(what: str, *, field: str | None = None) -> NotFound:
+    """The one 404 for a thing that does not exist and for one the caller may not see: the
+    same text either way, so the answer tells nothing about what exists (issue 10)."""
+    return NotFound(
+        f"{what} was not found, or your organisation has no care relationship with the "
+        "patient (emergency access needs a written reason)",
+        field=field,
+    )

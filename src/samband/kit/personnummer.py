@@ -5,15 +5,18 @@ Pure: no database, no web. Rules (Skatteverket SKV 704, SKV 707):
   may be left out. With 10 digits, ``+`` means the person is 100 years or older.
 - A samordningsnummer adds 60 to the day of birth (61-91).
 - The last digit is a Luhn check digit over the 10-digit form.
+- Only the digits 0-9 (not full-width ``１`` or Arabic-Indic ``١``: one person, one way of
+  writing the number), and the birth number (digits 9-11 of the 12) is never 000.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_SHAPE = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
+_SHAPE = re.compile(r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$")
 
 
 class InvalidIdentityNumber(ValueError):
@@ -43,10 +46,16 @@ def parse(text: str, *, today: date | None = None) -> IdentityNumber:
     today = today or date.today()  # noqa: DTZ011 - a birth date is a calendar date
     raw = (text or "").strip()
     shown = raw or "(empty)"
+    other_digit = next((ch for ch in raw if ch.isdigit() and not ch.isascii()), None)
+    if other_digit is not None:
+        raise InvalidIdentityNumber(
+            f"personnummer {shown}: write the digits 0-9 only "
+            f"('{other_digit}' is {unicodedata.name(other_digit, 'another kind of digit')})"
+        )
     match = _SHAPE.match(raw.replace(" ", ""))
     if not match:
-        digits_only = re.sub(r"\D", "", raw)
-        if re.search(r"[^\d\-+ ]", raw) or len(digits_only) in (10, 12):
+        digits_only = re.sub(r"[^0-9]", "", raw)
+        if re.search(r"[^0-9\-+ ]", raw) or len(digits_only) in (10, 12):
             reason = "only digits and one '-' or '+' before the last four digits are allowed"
         else:
             reason = f"has {len(digits_only)} digits; write 10 (YYMMDD-NNNC) or 12 (YYYYMMDDNNNC)"
@@ -79,6 +88,10 @@ def parse(text: str, *, today: date | None = None) -> IdentityNumber:
     if year < 1850:
         raise InvalidIdentityNumber(f"personnummer {shown}: year {year} is not plausible")
 
+    if tail[:3] == "000":
+        raise InvalidIdentityNumber(
+            f"personnummer {shown}: the birth number 000 is never issued; check the number"
+        )
     ten = f"{year % 100:02d}{month:02d}{day:02d}{tail}"
     expected = luhn_check_digit(ten[:9])
     if int(ten[9]) != expected:

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from samband.kit.text import check_free_text, check_name
 
 T = TypeVar("T")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Free text (notes, reasons): tabs and new lines, no other control characters, no
+# bidirectional overrides, not only invisible characters (kit/text.py).
+FREE_TEXT = AfterValidator(check_free_text)
+# Names, identifiers and other single-line texts: no control, bidirectional or zero-width
+# characters at all (kit/text.py).
+NAME = AfterValidator(check_name)
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), FREE_TEXT
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NAME
+]
+# A person's or an organisation's name.
+Name = ShortText
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{5,20}$")]
 
 

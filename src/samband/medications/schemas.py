@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from samband.kit.schemas import ReadModel
+from samband.kit.schemas import FREE_TEXT, NAME, ReadModel
 
 
 class Route(StrEnum):
@@ -40,11 +40,11 @@ def _text(max_length: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
-Drug = Annotated[str, _text(200)]
-Dose = Annotated[str, _text(100)]
-Schedule = Annotated[str, _text(200)]
-SuppliedBy = Annotated[str, _text(200)]
-Note = Annotated[str, _text(2000)]
+Drug = Annotated[str, _text(200), NAME]
+Dose = Annotated[str, _text(100), NAME]
+Schedule = Annotated[str, _text(200), NAME]
+SuppliedBy = Annotated[str, _text(200), NAME]
+Note = Annotated[str, _text(2000), FREE_TEXT]
 Days = Annotated[int, Field(ge=1, le=365)]
 StartDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
 

@@ -1,7 +1,8 @@
 """Every table, in one place, on one MetaData (what Alembic compares against)."""
 
 from samband.models.alerts import Alert, AlertCause
-from samband.models.audit import AuditEvent
+from samband.models.audit import AuditChainHead, AuditEvent
+from samband.models.auditreview import AuditReview
 from samband.models.base import Base
 from samband.models.careplans import CarePlan, CarePlanAcknowledgement, CarePlanVersion
 from samband.models.carerequests import CareRequest
@@ -15,16 +16,19 @@ from samband.models.outcomes import (
     OutcomeImport,
     QuestionnaireResponse,
 )
-from samband.models.patients import EmergencyAccess, Patient, PatientRegistration
+from samband.models.patients import EmergencyAccess, Patient, PatientRegistration, RecordBlock
 from samband.models.pilots import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
 from samband.models.rounds import Round, RoundNote
+from samband.models.security import LoginAttempt
 from samband.models.visits import DayPlan, StaffShift, Visit
 
 __all__ = [
     "Alert",
     "AlertCause",
     "ApiToken",
+    "AuditChainHead",
     "AuditEvent",
+    "AuditReview",
     "Base",
     "CarePlan",
     "CarePlanAcknowledgement",
@@ -33,11 +37,13 @@ __all__ = [
     "DayPlan",
     "ChecklistItem",
     "EmergencyAccess",
+    "RecordBlock",
     "Episode",
     "EpisodeEvent",
     "EpisodeParticipant",
     "ImportedEpisode",
     "ImportedEvent",
+    "LoginAttempt",
     "Medication",
     "ObservationSet",
     "Organisation",

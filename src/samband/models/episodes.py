@@ -6,14 +6,28 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samband.models.base import Base, CreatedMixin, IdMixin
 
+# The states of an open episode (episodes/states.py OPEN_STATES), as SQL for the index below.
+OPEN_STATES_SQL = "state IN ('candidate', 'assessed', 'consented', 'planned', 'at_home')"
+
 
 class Episode(IdMixin, CreatedMixin, Base):
     __tablename__ = "episodes"
+    # One open episode per patient, held by the database: of two concurrent "flag candidate"
+    # requests one commits, the other gets 409 (docs/decisions/0010).
+    __table_args__ = (
+        Index(
+            "uq_episodes_one_open_per_patient",
+            "patient_id",
+            unique=True,
+            postgresql_where=text(OPEN_STATES_SQL),
+            sqlite_where=text(OPEN_STATES_SQL),
+        ),
+    )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     pathway: Mapped[str] = mapped_column(String(40))
@@ -30,6 +44,12 @@ class Episode(IdMixin, CreatedMixin, Base):
     started_at: Mapped[datetime | None]  # went home
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(Text)
+    # The patient's consent to shared records (sammanhållen journalföring, patientdatalagen
+    # 6 kap.): without it, organisations of another care provider taking part in the episode
+    # see what was sent to them, not this episode's record. None: not asked yet.
+    shared_records_consent: Mapped[bool | None]
+    shared_records_consent_at: Mapped[datetime | None]
+    shared_records_consent_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     # Incremented on every change, so two clients cannot overwrite each other unseen.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

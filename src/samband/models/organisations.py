@@ -76,7 +76,7 @@ class User(IdMixin, CreatedMixin, Base):
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token, a page session or a tablet's pairing; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
@@ -84,3 +84,9 @@ class ApiToken(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    # api: a bearer token (POST /api/v1/auth/token); session: a page login (the session
+    # cookie), which also ends after SAMBAND_SESSION_IDLE_MINUTES without use; self_report:
+    # a tablet paired with an episode (selfreport.service)
+    kind: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
+    # when it was last used, at most a minute off (written at most once a minute)
+    last_used_at: Mapped[datetime | None]

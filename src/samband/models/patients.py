@@ -67,3 +67,21 @@ class EmergencyAccess(IdMixin, CreatedMixin, Base):
     reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
+
+
+class RecordBlock(IdMixin, CreatedMixin, Base):
+    """Spärr: the patient blocks one organisation's documentation from every other
+    organisation (patientdatalagen 4 kap. 4 §, 6 kap. 2 §). It holds everywhere until the patient
+    has it lifted through the blocking organisation; only emergency access overrides it, and
+    every override is reviewed (docs/decisions/0010)."""
+
+    __tablename__ = "record_blocks"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    # whose documentation is blocked from the others
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None]
+    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)

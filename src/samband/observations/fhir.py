@@ -128,6 +128,7 @@ _ISSUE_CODES = {
     "not_supported": "not-supported",
     "internal": "exception",
     "unavailable": "transient",  # the database is down: retry
+    "too_large": "too-costly",  # the body is larger than SAMBAND_MAX_BODY_BYTES (413)
 }
 
 
@@ -142,9 +143,10 @@ class FhirError(InvalidInput):
 
 
 class FhirStructureError(FhirError):
-    """Not a valid FHIR resource at all (400)."""
+    """Not a valid FHIR resource at all: 422, as every body that cannot be parsed in
+    Samband (issue 10; FHIR allows 400 or 422), with an OperationOutcome naming the problem."""
 
-    status_code = 400
+    status_code = 422
 
     def __init__(self, issues: Sequence[tuple[str, str | None]]) -> None:
         super().__init__(issues, code="structure")

@@ -37,7 +37,7 @@ from samband.security.repository import (
     Visibility,
     care_relationship_clause,
     emergency_clause,
-    visible_patients_clause,
+    visible_episodes_clause,
 )
 
 
@@ -59,6 +59,7 @@ def access_to_patients(
     patient_ids: Collection[uuid.UUID],
     *,
     organisation_id: uuid.UUID,
+    care_provider: str,
     user_id: uuid.UUID,
     now: datetime,
     days_after_end: int,
@@ -71,7 +72,11 @@ def access_to_patients(
         select(
             Patient.id,
             care_relationship_clause(
-                Patient.id, organisation_id=organisation_id, now=now, days_after_end=days_after_end
+                Patient.id,
+                organisation_id=organisation_id,
+                care_provider=care_provider,
+                now=now,
+                days_after_end=days_after_end,
             ),
             emergency_clause(Patient.id, user_id, now),
         ).where(among(session, Patient.id, patient_ids))
@@ -299,7 +304,7 @@ def search(
 ) -> list[ObservationSet]:
     """Sets of patients the caller may see, in the order measured."""
     query = select(ObservationSet).where(
-        visible_patients_clause(ObservationSet.patient_id, visibility)
+        visible_episodes_clause(ObservationSet.episode_id, visibility)
     )
     if patient_id is not None:
         query = query.where(ObservationSet.patient_id == patient_id)

@@ -190,12 +190,12 @@ def _fhir_request(resource: str) -> dict[str, Any]:
 _FHIR_ANSWERS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {fhir.MEDIA_TYPE: {}}}
     for code, text in {
-        400: "not a valid FHIR resource (OperationOutcome)",
         403: "your role may not do this (OperationOutcome)",
         404: "no such patient, or no care relationship (OperationOutcome)",
         409: "the identifier was used for other values (OperationOutcome)",
         415: "not FHIR JSON (OperationOutcome)",
-        422: "a value that cannot be right, or an unsupported code (OperationOutcome)",
+        422: "not a valid FHIR resource, a value that cannot be right, or an unsupported "
+        "code (OperationOutcome)",
     }.items()
 }
 

@@ -37,7 +37,7 @@ from samband.alerts.service import Raiser
 from samband.config import get_settings
 from samband.episodes.access import episode_for, not_found, record_event
 from samband.episodes.states import OPEN_STATES, State
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.kit.errors import Conflict, InvalidInput, not_visible
 from samband.kit.time import utcnow
 from samband.models import ObservationSet, Spo2ScaleDecision
 from samband.observations import fhir, news2, plausibility, repository
@@ -101,13 +101,19 @@ def ingest_one(ctx: Context, data: ObservationCreate) -> Ingested:
 
 
 def ingest(
-    ctx: Context, items: Sequence[ObservationCreate], *, where: Where = in_batch
+    ctx: Context,
+    items: Sequence[ObservationCreate],
+    *,
+    where: Where = in_batch,
+    named: Callable[[int], str] | None = None,
 ) -> list[Ingested]:
-    """Take in sets of vital signs, all or nothing; one result per item, in order."""
+    """Take in sets of vital signs, all or nothing; one result per item, in order.
+    ``named``: how the caller named the patient of item i (e.g. by personnummer), for the
+    404, so that it reads the same whether or not the patient exists."""
     session, actor = ctx.session, ctx.actor
     now = utcnow()
     _check_sender(ctx, items, where)
-    _check_access(ctx, items, where, now)
+    _check_access(ctx, items, where, now, named)
 
     # exactly once: answered from what is stored, or from an earlier item of this batch
     hashes = [content_hash(item) for item in items]
@@ -215,7 +221,11 @@ def _check_sender(ctx: Context, items: Sequence[ObservationCreate], where: Where
 
 
 def _check_access(
-    ctx: Context, items: Sequence[ObservationCreate], where: Where, now: datetime
+    ctx: Context,
+    items: Sequence[ObservationCreate],
+    where: Where,
+    now: datetime,
+    named: Callable[[int], str] | None = None,
 ) -> None:
     """Every patient must be in the caller's care (or under their emergency access); each is
     logged once, allowed or not. One refused patient refuses the whole request (404)."""
@@ -227,6 +237,7 @@ def _check_access(
         ctx.session,
         first,
         organisation_id=actor.organisation_id,
+        care_provider=actor.care_provider,
         user_id=actor.user_id,
         now=now,
         days_after_end=get_settings().care_relationship_days_after_end,
@@ -249,11 +260,8 @@ def _check_access(
             refused = (patient_id, index)
     if refused is not None:
         patient_id, index = refused
-        raise NotFound(
-            f"patient {patient_id} was not found, or your organisation has no care "
-            "relationship with the patient (emergency access needs a written reason)",
-            field=where(index, "patient_id"),
-        )
+        what = named(index) if named else f"patient {patient_id}"
+        raise not_visible(what, field=where(index, "patient_id"))
 
 
 def _episodes(
@@ -847,12 +855,20 @@ def ingest_fhir(ctx: Context, occasions: Sequence[fhir.Parsed]) -> list[Ingested
                     allowed=False,
                     reason="no such patient (personnummer)",
                 )
-                number = occasion.personnummer
-                raise NotFound(
-                    f"no patient with personnummer {number[:8]}-{number[8:]} was found, or your "
-                    "organisation has no care relationship with the patient",
-                    field=occasion.expression("patient_id"),
-                )
+                raise not_visible(_named_by(occasion), field=occasion.expression("patient_id"))
         assert patient_id is not None  # noqa: S101 - fhir.parse_* requires a subject
         items.append(fhir.to_create(occasion, patient_id, default))
-    return ingest(ctx, items, where=lambda index, name: occasions[index].expression(name))
+    return ingest(
+        ctx,
+        items,
+        where=lambda index, name: occasions[index].expression(name),
+        named=lambda index: _named_by(occasions[index]),
+    )
+
+
+def _named_by(occasion: fhir.Parsed) -> str:
+    """The patient as the FHIR resource named it."""
+    number = occasion.personnummer
+    if number is not None:
+        return f"patient with personnummer {number[:8]}-{number[8:]}"
+    return f"patient {occasion.subject_id}"

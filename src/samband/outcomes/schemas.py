@@ -9,10 +9,12 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from samband.kit.schemas import ReadModel
+from samband.kit.schemas import FREE_TEXT, ReadModel
 from samband.outcomes.questionnaire import KEYS, NAME, SCALE
 
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Comment = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), FREE_TEXT
+]
 
 
 class AnsweredBy(StrEnum):

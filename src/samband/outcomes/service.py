@@ -281,6 +281,17 @@ def report_for(
 # -- the questionnaire ---------------------------------------------------------------------------
 
 
+def questionnaire_form(ctx: Context, episode_id: uuid.UUID) -> None:
+    """Open the questionnaire for an episode: the same access as answering it, logged."""
+    episode_for(
+        ctx,
+        episode_id,
+        permission=Permission.OBSERVATION_WRITE,
+        action="read",
+        resource_type="questionnaire",
+    )
+
+
 def record_questionnaire(
     ctx: Context, episode_id: uuid.UUID, data: QuestionnaireCreate
 ) -> QuestionnaireResponse:

@@ -20,7 +20,7 @@ from samband.models import (
     User,
     Visit,
 )
-from samband.security.repository import Visibility, visible_patients_clause
+from samband.security.repository import Visibility, visible_episodes_clause
 
 
 def episodes_of_organisation(
@@ -34,8 +34,8 @@ def episodes_of_organisation(
         .where(
             EpisodeParticipant.organisation_id == visibility.organisation_id,
             Episode.state.in_(states),
-            # Patient.id: the clause's subqueries select from episodes and participants
-            visible_patients_clause(Patient.id, visibility),
+            # the clause's subqueries alias episodes and participants
+            visible_episodes_clause(Episode.id, visibility),
         )
         .order_by(Episode.started_at, Episode.created_at)
     )
@@ -55,7 +55,7 @@ def incoming_requests(
         .where(
             CareRequest.to_organisation_id == visibility.organisation_id,
             CareRequest.state.in_(states),
-            visible_patients_clause(Patient.id, visibility),
+            visible_episodes_clause(Episode.id, visibility),
         )
         .order_by(CareRequest.created_at)
     )

@@ -34,7 +34,8 @@ ORG_KINDS = {
 }
 _SCHEDULE = re.compile(
     r"^(daily( \d{2}:\d{2})+|daily|\d+ times a day|every \d+ hours|day \d+(,\d+)*|once|as needed"
-    r"|weekdays( \d{2}:\d{2})*)$"
+    r"|weekdays( \d{2}:\d{2})*)$",
+    re.ASCII,  # digits 0-9 only: \d alone also matches other scripts' digits
 )
 
 

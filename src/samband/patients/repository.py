@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from samband.models import EmergencyAccess, Organisation, Patient, PatientRegistration
+from samband.models import EmergencyAccess, Organisation, Patient, PatientRegistration, RecordBlock
 from samband.security.repository import Visibility, visible_patients_clause
 
 
@@ -22,7 +22,7 @@ def get_by_personnummer(session: Session, digits: str) -> Patient | None:
 def search(
     session: Session, visibility: Visibility, *, text: str | None, limit: int, offset: int
 ) -> tuple[list[Patient], int]:
-    query = select(Patient).where(visible_patients_clause(Patient.id, visibility))
+    query = select(Patient).where(visible_patients_clause(Patient.id, visibility, record=False))
     if text:
         pattern = f"%{text.lower()}%"
         digits = "".join(ch for ch in text if ch.isdigit())
@@ -58,3 +58,26 @@ def add_emergency_access(session: Session, access: EmergencyAccess) -> None:
 
 def organisation_kind(session: Session, organisation_id: uuid.UUID) -> str | None:
     return session.scalar(select(Organisation.kind).where(Organisation.id == organisation_id))
+
+
+def blocks_of(
+    session: Session, patient_id: uuid.UUID, organisation_id: uuid.UUID
+) -> list[RecordBlock]:
+    return list(
+        session.scalars(
+            select(RecordBlock)
+            .where(
+                RecordBlock.patient_id == patient_id, RecordBlock.organisation_id == organisation_id
+            )
+            .order_by(RecordBlock.created_at)
+        )
+    )
+
+
+def get_block(session: Session, block_id: uuid.UUID) -> RecordBlock | None:
+    return session.get(RecordBlock, block_id)
+
+
+def add_block(session: Session, block: RecordBlock) -> None:
+    session.add(block)
+    session.flush()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
 
 from samband.deps import ContextDep
 from samband.kit.schemas import Limit, Offset, Page
 from samband.patients import service
 from samband.patients.schemas import (
+    BlockCreate,
+    BlockLift,
+    BlockRead,
     EmergencyAccessCreate,
     EmergencyAccessRead,
     PatientCreate,
@@ -21,18 +24,13 @@ from samband.patients.schemas import (
 router = APIRouter(prefix="/api/v1/patients", tags=["patients"])
 
 
-@router.post(
-    "",
-    response_model=PatientRead,
-    status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "Already registered: the existing patient"}},
-)
-def register_patient(ctx: ContextDep, data: PatientCreate, response: Response) -> PatientRead:
-    """Register a patient. A personnummer that is already registered answers 200 with the
-    existing record and starts a provisional care relationship for your organisation."""
-    patient, created = service.register(ctx, data)
-    if not created:
-        response.status_code = status.HTTP_200_OK
+@router.post("", response_model=PatientRead, status_code=status.HTTP_201_CREATED)
+def register_patient(ctx: ContextDep, data: PatientCreate) -> PatientRead:
+    """Register a patient. The answer is what you sent, with the patient's id, and is the
+    same whether or not the personnummer was already registered: an existing record is
+    neither shown nor changed, and no care relationship starts. To take the patient into
+    your care, flag a candidate (`POST /api/v1/episodes`, with a reason)."""
+    patient, _created = service.register(ctx, data)
     return PatientRead.model_validate(patient)
 
 
@@ -74,3 +72,25 @@ def emergency_access(
     """Nödåtkomst: read a patient outside a care relationship. Needs a written reason; it is
     time-limited, and flagged in the access log for the auditor's review."""
     return EmergencyAccessRead.model_validate(service.grant_emergency_access(ctx, patient_id, data))
+
+
+@router.get("/{patient_id}/blocks", response_model=list[BlockRead])
+def list_blocks(ctx: ContextDep, patient_id: uuid.UUID) -> list[BlockRead]:
+    """The patient's blocks (spärr) of your organisation's documentation."""
+    return [BlockRead.model_validate(b) for b in service.blocks(ctx, patient_id)]
+
+
+@router.post("/{patient_id}/blocks", response_model=BlockRead, status_code=status.HTTP_201_CREATED)
+def create_block(ctx: ContextDep, patient_id: uuid.UUID, data: BlockCreate) -> BlockRead:
+    """Spärr: at the patient's request, block your organisation's documentation from every
+    other organisation. It holds in every list, page and FHIR answer; only emergency access
+    overrides it (logged for the auditor's review)."""
+    return BlockRead.model_validate(service.block(ctx, patient_id, data))
+
+
+@router.post("/{patient_id}/blocks/{block_id}/lift", response_model=BlockRead)
+def lift_block(
+    ctx: ContextDep, patient_id: uuid.UUID, block_id: uuid.UUID, data: BlockLift
+) -> BlockRead:
+    """Lift a block, at the patient's request, through the organisation it blocks."""
+    return BlockRead.model_validate(service.lift_block(ctx, patient_id, block_id, data))

@@ -21,7 +21,7 @@ class _PatientFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     street_address: ShortText | None = None
-    postal_code: str | None = Field(default=None, pattern=r"^\d{3} ?\d{2}$")
+    postal_code: str | None = Field(default=None, pattern=r"^[0-9]{3} ?[0-9]{2}$")
     city: ShortText | None = None
     latitude: float | None = Field(default=None, ge=55.0, le=69.5, description="WGS84, Sweden")
     longitude: float | None = Field(default=None, ge=10.5, le=24.5, description="WGS84, Sweden")
@@ -96,3 +96,27 @@ class EmergencyAccessRead(ReadModel):
     reason: str
     created_at: datetime
     expires_at: datetime
+
+
+class BlockCreate(BaseModel):
+    """The patient blocks your organisation's documentation from every other organisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text | None = None
+
+
+class BlockLift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(description="the patient's request to lift the block")
+
+
+class BlockRead(ReadModel):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    organisation_id: uuid.UUID
+    reason: str | None
+    created_at: datetime
+    lifted_at: datetime | None
+    lift_reason: str | None

@@ -7,72 +7,88 @@ from datetime import timedelta
 
 from samband.config import get_settings
 from samband.kit import personnummer
-from samband.kit.errors import InvalidInput, NotFound
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
 from samband.kit.time import utcnow
-from samband.models import EmergencyAccess, Patient, PatientRegistration
+from samband.models import EmergencyAccess, Patient, PatientRegistration, RecordBlock
 from samband.patients import repository
-from samband.patients.schemas import EmergencyAccessCreate, PatientCreate, PatientUpdate
+from samband.patients.schemas import (
+    BlockCreate,
+    BlockLift,
+    EmergencyAccessCreate,
+    PatientCreate,
+    PatientUpdate,
+)
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import log_listed, require_patient_access, visibility
 
 
 def register(ctx: Context, data: PatientCreate) -> tuple[Patient, bool]:
-    """Register a patient, or, if the personnummer is known, start a provisional care
-    relationship with the existing record. Returns (patient, created)."""
+    """Register a patient. Returns (patient, created).
+
+    A personnummer that is already registered reveals nothing (docs/decisions/0010): the
+    answer is built from what the caller sent, with the existing record's id, and looks the
+    same as for a new patient; the stored record is not changed and no care relationship
+    starts. The caller's organisation gets one by flagging the patient as a candidate (with a
+    written reason, reviewed by the auditor) or by being made a participant of an episode.
+    """
     ctx.actor.require(Permission.PATIENT_WRITE)
     _check_primary_care(ctx, data.listed_primary_care_id)
-    existing = repository.get_by_personnummer(ctx.session, data.personnummer)
+    parsed = personnummer.parse(data.personnummer)
+    fields = data.model_dump(exclude_unset=True, exclude={"personnummer", "next_of_kin"})
+    echo = Patient(
+        personnummer=parsed.digits,
+        identifier_kind=parsed.kind,
+        next_of_kin=[n.model_dump() for n in data.next_of_kin or []],
+        created_by_id=ctx.actor.user_id,
+        created_at=utcnow(),
+        **fields,
+    )
+    for name, column in Patient.__table__.columns.items():  # the columns' defaults, unsaved
+        if getattr(echo, name) is None and column.default is not None and column.default.is_scalar:
+            setattr(echo, name, column.default.arg)
+    existing = repository.get_by_personnummer(ctx.session, parsed.digits)
     if existing is not None:
-        repository.add_registration(
-            ctx.session,
-            PatientRegistration(
-                patient_id=existing.id,
-                organisation_id=ctx.actor.organisation_id,
-                user_id=ctx.actor.user_id,
-            ),
-        )
+        echo.id = existing.id
         ctx.log.record(
             patient_id=existing.id,
             action="register",
             resource_type="patient",
             resource_id=existing.id,
-            allowed=True,
-            reason="already registered: provisional care relationship started",
+            allowed=False,
+            reason="personnummer already registered: nothing disclosed, no care relationship "
+            "started",
         )
-        return existing, False
-
-    parsed = personnummer.parse(data.personnummer)
-    fields = data.model_dump(exclude_unset=True, exclude={"personnummer", "next_of_kin"})
-    patient = Patient(
-        personnummer=parsed.digits,
-        identifier_kind=parsed.kind,
-        next_of_kin=[n.model_dump() for n in data.next_of_kin or []],
-        created_by_id=ctx.actor.user_id,
-        **fields,
-    )
-    repository.add(ctx.session, patient)
+        return echo, False
+    if echo.id is None:
+        echo.id = uuid.uuid4()
+    repository.add(ctx.session, echo)
     repository.add_registration(
         ctx.session,
         PatientRegistration(
-            patient_id=patient.id,
+            patient_id=echo.id,
             organisation_id=ctx.actor.organisation_id,
             user_id=ctx.actor.user_id,
         ),
     )
     ctx.log.record(
-        patient_id=patient.id,
+        patient_id=echo.id,
         action="create",
         resource_type="patient",
-        resource_id=patient.id,
+        resource_id=echo.id,
         allowed=True,
     )
-    return patient, True
+    return echo, True
 
 
 def get(ctx: Context, patient_id: uuid.UUID) -> Patient:
     require_patient_access(
-        ctx, patient_id, permission=Permission.PATIENT_READ, action="read", resource_type="patient"
+        ctx,
+        patient_id,
+        permission=Permission.PATIENT_READ,
+        action="read",
+        resource_type="patient",
+        record=False,  # identity, address and contacts: shared with home care too
     )
     patient = repository.get(ctx.session, patient_id)
     if patient is None:  # pragma: no cover - require_patient_access checked it exists
@@ -96,6 +112,7 @@ def update(ctx: Context, patient_id: uuid.UUID, data: PatientUpdate) -> Patient:
         permission=Permission.PATIENT_WRITE,
         action="update",
         resource_type="patient",
+        record=False,
     )
     patient = get_unlogged(ctx, patient_id)
     changes = data.model_dump(exclude_unset=True)
@@ -178,3 +195,98 @@ def _check_primary_care(ctx: Context, organisation_id: uuid.UUID | None) -> None
             f"organisation {organisation_id} is a {kind}, not a primary care centre",
             field="listed_primary_care_id",
         )
+
+
+# -- blocks (spärr) ----------------------------------------------------------------------------
+
+
+def blocks(ctx: Context, patient_id: uuid.UUID) -> list[RecordBlock]:
+    """The blocks the patient set on your organisation's documentation."""
+    require_patient_access(
+        ctx,
+        patient_id,
+        permission=Permission.PATIENT_READ,
+        action="read",
+        resource_type="record_block",
+        record=False,
+    )
+    return repository.blocks_of(ctx.session, patient_id, ctx.actor.organisation_id)
+
+
+def block(ctx: Context, patient_id: uuid.UUID, data: BlockCreate) -> RecordBlock:
+    """At the patient's request, block your organisation's documentation from every other
+    organisation (docs/decisions/0010). Only emergency access overrides it."""
+    require_patient_access(
+        ctx,
+        patient_id,
+        permission=Permission.PATIENT_WRITE,
+        action="create",
+        resource_type="record_block",
+        record=False,
+    )
+    for existing in repository.blocks_of(ctx.session, patient_id, ctx.actor.organisation_id):
+        if existing.lifted_at is None:
+            raise Conflict(
+                "the patient already blocks your organisation's documentation",
+                block_id=str(existing.id),
+            )
+    created = RecordBlock(
+        patient_id=patient_id,
+        organisation_id=ctx.actor.organisation_id,
+        reason=data.reason,
+        created_by_id=ctx.actor.user_id,
+    )
+    repository.add_block(ctx.session, created)
+    ctx.log.record(
+        patient_id=patient_id,
+        action="block",
+        resource_type="record_block",
+        resource_id=created.id,
+        allowed=True,
+        reason=data.reason,
+    )
+    return created
+
+
+def lift_block(
+    ctx: Context, patient_id: uuid.UUID, block_id: uuid.UUID, data: BlockLift
+) -> RecordBlock:
+    """Lift a block: only the patient, through the organisation whose documentation it blocks."""
+    require_patient_access(
+        ctx,
+        patient_id,
+        permission=Permission.PATIENT_WRITE,
+        action="update",
+        resource_type="record_block",
+        resource_id=block_id,
+        record=False,
+    )
+    found = repository.get_block(ctx.session, block_id)
+    if found is None or found.patient_id != patient_id:
+        raise not_visible(f"block {block_id}")
+    if found.organisation_id != ctx.actor.organisation_id:
+        ctx.log.record(
+            patient_id=patient_id,
+            action="update",
+            resource_type="record_block",
+            resource_id=block_id,
+            allowed=False,
+            reason="a block is lifted through the organisation it blocks",
+        )
+        raise Forbidden(
+            "a block is lifted only through the organisation whose documentation it blocks"
+        )
+    if found.lifted_at is not None:
+        raise Conflict("the block was already lifted")
+    found.lifted_at = utcnow()
+    found.lifted_by_id = ctx.actor.user_id
+    found.lift_reason = data.reason
+    ctx.log.record(
+        patient_id=patient_id,
+        action="unblock",
+        resource_type="record_block",
+        resource_id=block_id,
+        allowed=True,
+        reason=data.reason,
+    )
+    return found

@@ -9,11 +9,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from samband.kit.schemas import ReadModel
+from samband.kit.schemas import FREE_TEXT, NAME, ReadModel
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), FREE_TEXT
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NAME]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), NAME]
 
 
 class Classification(StrEnum):

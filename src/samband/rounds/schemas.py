@@ -9,10 +9,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from samband.kit.schemas import ReadModel, ShortText
+from samband.kit.schemas import FREE_TEXT, ReadModel, ShortText
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Criterion = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), FREE_TEXT
+]
+Criterion = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), FREE_TEXT
+]
 VideoUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s<>\"']+$"),

@@ -22,7 +22,7 @@ from samband.episodes import service as episodes
 from samband.episodes.access import episode_for, not_found, record_event
 from samband.episodes.schemas import TransitionCreate
 from samband.episodes.states import State
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.kit.errors import Conflict, InvalidInput, not_visible
 from samband.kit.time import STOCKHOLM, local_today, utcnow
 from samband.models import Episode, Patient, Round, RoundNote, Unit, User
 from samband.pathways.definition import registry
@@ -271,10 +271,7 @@ def _require_unit_access(ctx: Context, unit: Unit, *, action: str, resource_id: 
         allowed=False,
         reason="no care relationship with the unit's patients",
     )
-    raise NotFound(
-        f"round {resource_id} was not found, or your organisation shares the care of none of "
-        f"the unit's patients"
-    )
+    raise not_visible(f"round {resource_id}")
 
 
 def _list(ctx: Context, round_: Round) -> RoundList:

@@ -8,10 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from samband.db import insert_rows
+from samband.audit import ledger
 from samband.kit.errors import Forbidden
 from samband.kit.time import utcnow
-from samband.models import AuditEvent
 from samband.security.roles import Permission, permissions_of
 
 
@@ -25,6 +24,17 @@ class Actor:
     organisation_code: str
     unit_id: uuid.UUID | None
     unit_code: str | None
+    # The organisation's kind (OrganisationKind) and its care provider (vårdgivare: the region
+    # or the municipality, e.g. "region:Region Dalarna"): patientdatalagen's inner
+    # confidentiality is per care provider.
+    organisation_kind: str = ""
+    care_provider: str = ""
+
+    @property
+    def is_social_services(self) -> bool:
+        """Municipal home care (hemtjänst, SoL): sees what the plan shares with it, not the
+        medical record."""
+        return self.organisation_kind == "municipal_home_care"
 
     def can(self, permission: Permission) -> bool:
         return permission in permissions_of(self.role)
@@ -87,12 +97,14 @@ class AccessLog:
         path: str | None,
         status_code: int | None,
         failed: bool = False,
+        username: str | None = None,
     ) -> None:
-        """Write the entries as access-log rows, in one INSERT (a batch of a thousand sets
-        logs up to a thousand patients)."""
+        """Write the entries as access-log rows at the end of the log's hash chain, in one
+        INSERT (a batch of a thousand sets logs up to a thousand patients; decision 0009).
+        ``username``: for rows without an actor, the name given (a failed login's)."""
         who = {
             "user_id": actor.user_id if actor else None,
-            "username": actor.username if actor else None,
+            "username": actor.username if actor else (username[:80] if username else None),
             "role": actor.role if actor else None,
             "organisation_id": actor.organisation_id if actor else None,
             "organisation_code": actor.organisation_code if actor else None,
@@ -102,7 +114,7 @@ class AccessLog:
             "path": path[:300] if path else None,
             "status_code": status_code,
         }
-        rows = []
+        rows: list[dict[str, object]] = []
         for entry in self.entries:
             reason = entry.reason
             if failed and entry.allowed:
@@ -121,7 +133,7 @@ class AccessLog:
                     "reason": reason,
                 }
             )
-        insert_rows(session, AuditEvent.__table__, rows)  # type: ignore[arg-type]
+        ledger.append(session, rows)
         self.entries.clear()
 
 

@@ -77,7 +77,6 @@ _LICENSED = _CLINICAL_READ | {
     P.CARE_PLAN_WRITE,
     P.CARE_REQUEST_SEND,
     P.CARE_REQUEST_ANSWER,
-    P.MEDICATION_WRITE,
     P.CHECKLIST_SIGN,
     P.EMERGENCY_ACCESS,
     P.VISIT_UPDATE,
@@ -87,12 +86,14 @@ _LICENSED = _CLINICAL_READ | {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PHYSICIAN: frozenset(_LICENSED | {P.SPO2_SCALE_SET, P.PILOT_WRITE}),
+    # A medication order (ordination) is a physician's: only physicians add, change or stop
+    # medications (HSLF-FS 2017:37); nurses give them, pharmacists review them.
+    Role.PHYSICIAN: frozenset(_LICENSED | {P.MEDICATION_WRITE, P.SPO2_SCALE_SET, P.PILOT_WRITE}),
     Role.REGISTERED_NURSE: frozenset(_LICENSED | {P.PILOT_WRITE}),
     Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ | {P.VISIT_UPDATE, P.OBSERVATION_WRITE}),
     Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
     Role.OCCUPATIONAL_THERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
-    Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.MEDICATION_WRITE, P.CHECKLIST_SIGN}),
+    Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.CHECKLIST_SIGN}),
     Role.COORDINATOR: frozenset(
         _CLINICAL_READ
         | {

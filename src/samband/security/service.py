@@ -11,12 +11,11 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from samband.config import get_settings
-from samband.kit.errors import Forbidden, NotFound, Unauthenticated
+from samband.kit.errors import Forbidden, Unauthenticated, not_visible
 from samband.kit.time import utcnow
-from samband.models import ApiToken, User
+from samband.models import ApiToken, Organisation, User
 from samband.security import repository
 from samband.security.context import Actor, Context
-from samband.security.passwords import verify_password
 from samband.security.repository import Visibility
 from samband.security.roles import Permission
 
@@ -41,20 +40,19 @@ def actor_of(user: User) -> Actor:
         organisation_code=user.organisation.code,
         unit_id=user.unit_id,
         unit_code=user.unit.code if user.unit else None,
+        organisation_kind=user.organisation.kind,
+        care_provider=care_provider_of(user.organisation),
     )
 
 
-def authenticate_password(session: Session, username: str, password: str) -> User:
-    user = repository.get_user_by_username(session, username)
-    if not verify_password(user.password_hash if user else None, password):
-        raise Unauthenticated("wrong username or password")
-    assert user is not None  # noqa: S101 - verify_password is False without a user
-    if not user.active:
-        raise Unauthenticated("this account is deactivated; ask your administrator")
-    return user
+def care_provider_of(organisation: Organisation) -> str:
+    """The care provider (vårdgivare) an organisation belongs to: its authority."""
+    return f"{organisation.authority_kind}:{organisation.authority_name}"
 
 
-def issue_token(session: Session, user: User) -> IssuedToken:
+def issue_token(session: Session, user: User, *, kind: str = "api") -> IssuedToken:
+    """A new random token for the user: ``api`` (a bearer token) or ``session`` (a page
+    login, which also ends after SAMBAND_SESSION_IDLE_MINUTES without use)."""
     now = utcnow()
     minutes = get_settings().token_minutes
     token = secrets.token_urlsafe(32)
@@ -66,6 +64,8 @@ def issue_token(session: Session, user: User) -> IssuedToken:
             user_id=user.id,
             created_at=now,
             expires_at=now + timedelta(minutes=minutes),
+            kind=kind,
+            last_used_at=now,
         ),
     )
     return IssuedToken(access_token=token, expires_in=minutes * 60)
@@ -76,10 +76,30 @@ def revoke_token(session: Session, token: str) -> None:
     repository.delete_token(session, _digest(token))
 
 
-def authenticate_token(session: Session, token: str) -> Actor:
+TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last use is written, at most
+LOGIN_KINDS = ("api", "session")  # a tablet's pairing (self_report) is never a login
+
+
+def authenticate_token(
+    session: Session, token: str, *, idle: bool = False, touch: bool = True
+) -> Actor:
+    """The user of a token. A page session (kind ``session``, or any token used through the
+    session cookie: ``idle``) ends after SAMBAND_SESSION_IDLE_MINUTES without use; its last
+    use is written at most once a minute. ``touch=False``: this request is not a use (a
+    page refreshing itself in the background)."""
+    now = utcnow()
     stored = repository.get_token(session, _digest(token))
-    if stored is None or stored.expires_at <= utcnow():
+    if stored is None or stored.kind not in LOGIN_KINDS or stored.expires_at <= now:
         raise Unauthenticated("the token is unknown or has expired; log in again")
+    if idle or stored.kind == "session":
+        last_used = stored.last_used_at or stored.created_at
+        minutes = get_settings().session_idle_minutes
+        if now - last_used >= timedelta(minutes=minutes):
+            raise Unauthenticated(
+                f"the session ended after {minutes} minutes without use; log in again"
+            )
+        if touch and now - last_used >= TOUCH_EVERY:
+            repository.touch_token(session, stored.token_hash, now)
     user = repository.get_user(session, stored.user_id)
     if user is None or not user.active:
         raise Unauthenticated("this account is deactivated; ask your administrator")
@@ -95,14 +115,23 @@ def require_patient_access(
     resource_type: str,
     resource_id: object = None,
     subject: str | None = None,
+    episode_id: uuid.UUID | None = None,
+    record: bool = True,
 ) -> None:
     """Let the caller read or write this patient's data, or raise. Every attempt is logged.
 
     The role must hold ``permission`` (else 403); the patient must exist and be in a care
     relationship with the caller's organisation, or under the user's emergency access (else
-    404, which does not tell whether the patient exists).
+    404, with the same text as for something that does not exist).
+
+    ``episode_id``: the data belongs to this episode's record, so the relationship must reach
+    that episode (docs/decisions/0010: another care provider's documentation only through
+    taking part with the patient's consent to shared records; a block holds unless emergency
+    access overrides it, which is logged for review). ``record``: the data is part of the
+    medical record, which municipal home care (social services) never reads.
     """
     actor = ctx.actor
+    what = subject or f"{resource_type.replace('_', ' ')} {resource_id or patient_id}"
 
     def log(allowed: bool, *, emergency: bool = False, reason: str | None = None) -> None:
         ctx.log.record(
@@ -118,23 +147,63 @@ def require_patient_access(
     if not actor.can(permission):
         log(False, reason=f"role {actor.role} lacks {permission.value}")
         raise Forbidden(f"a user with the role '{actor.role}' may not do this ({permission.value})")
+    if record and actor.is_social_services:
+        log(False, reason="municipal home care (social services) does not read the medical record")
+        raise not_visible(what)
+    settings = get_settings()
+    now = utcnow()
+    if episode_id is not None:
+        access = repository.access_to_episode(
+            ctx.session,
+            episode_id,
+            organisation_id=actor.organisation_id,
+            care_provider=actor.care_provider,
+            user_id=actor.user_id,
+            now=now,
+            days_after_end=settings.care_relationship_days_after_end,
+        )
+        if access.related and not access.blocked:
+            log(True)
+            return
+        if access.emergency:
+            if access.blocked:
+                # A block overridden: always reviewed by the auditor.
+                ctx.log.record(
+                    patient_id=patient_id,
+                    action="block_override",
+                    resource_type=resource_type,
+                    resource_id=resource_id if resource_id is not None else episode_id,
+                    allowed=True,
+                    emergency=True,
+                    reason="emergency access overrides the patient's block (spärr)",
+                )
+            log(True, emergency=True)
+            return
+        log(
+            False,
+            reason="blocked by the patient (spärr)"
+            if access.blocked
+            else "no care relationship through this episode",
+        )
+        raise not_visible(what)
     exists, related, emergency = repository.access_to_patient(
         ctx.session,
         patient_id,
         organisation_id=actor.organisation_id,
+        care_provider=actor.care_provider,
         user_id=actor.user_id,
-        now=utcnow(),
-        days_after_end=get_settings().care_relationship_days_after_end,
+        now=now,
+        days_after_end=settings.care_relationship_days_after_end,
     )
     if not (related or emergency):
         log(False, reason="no care relationship" if exists else "no such patient")
-        what = subject or f"{resource_type.replace('_', ' ')} {resource_id or patient_id}"
-        raise NotFound(
-            f"{what} was not found, or "
-            "your organisation has no care relationship with the patient "
-            "(emergency access needs a written reason)"
-        )
+        raise not_visible(what)
     log(True, emergency=emergency and not related)
+
+
+def patient_named(session: Session, ids: dict[str, uuid.UUID]) -> uuid.UUID | None:
+    """The patient a refused request named (for its access-log row)."""
+    return repository.patient_named(session, ids) if ids else None
 
 
 def visibility(ctx: Context) -> Visibility:
@@ -144,6 +213,8 @@ def visibility(ctx: Context) -> Visibility:
         user_id=ctx.actor.user_id,
         now=utcnow(),
         days_after_end=get_settings().care_relationship_days_after_end,
+        care_provider=ctx.actor.care_provider,
+        social_services=ctx.actor.is_social_services,
     )
 
 

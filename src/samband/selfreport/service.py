@@ -79,6 +79,7 @@ def pair(ctx: Context, episode_id: uuid.UUID) -> Pairing:
             user_id=ctx.actor.user_id,
             created_at=now,
             expires_at=expires,
+            kind="self_report",
         ),
     )
     record_event(ctx, episode, "self_report.paired", data={"expires_at": expires.isoformat()})

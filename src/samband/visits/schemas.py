@@ -13,7 +13,7 @@ from samband.kit.schemas import ReadModel
 
 Clock = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"),
+    StringConstraints(strip_whitespace=True, pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"),
 ]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 What = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]

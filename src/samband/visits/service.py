@@ -32,8 +32,8 @@ from pydantic import ValidationError
 
 from samband.careplans.schemas import PlanActivity
 from samband.episodes.access import episode_for, not_found
-from samband.episodes.states import OPEN_STATES, State
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.episodes.states import State
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
 from samband.kit.time import local_today, utcnow
 from samband.models import DayPlan, Episode, Patient, StaffShift, User, Visit
 from samband.planning.plan import Plan
@@ -452,19 +452,27 @@ def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -
 
 
 def _organisations(ctx: Context, ids: Iterable[uuid.UUID] | None) -> list[uuid.UUID]:
-    """The organisations asked for (default: the caller's); others must cooperate with it."""
+    """The organisations asked for (default: the caller's). Visits and day plans are made
+    for the caller's own organisation only: a plan in another organisation's name would
+    replace what its staff see (issue 10)."""
     own = ctx.actor.organisation_id
     wanted = list(dict.fromkeys(ids or [own]))
     known = repository.organisations(ctx.session, wanted)
     for org_id in wanted:
         if org_id not in known:
             raise InvalidInput(f"organisation {org_id} does not exist", field="organisation_ids")
-        if org_id != own and not repository.cooperates(
-            ctx.session, own, org_id, {s.value for s in OPEN_STATES}
-        ):
+        if org_id != own:
+            ctx.log.record(
+                patient_id=None,
+                action="create",
+                resource_type="day_plan",
+                resource_id=org_id,
+                allowed=False,
+                reason="visits and day plans of another organisation",
+            )
             raise Forbidden(
-                f"your organisation shares no open episode with {known[org_id].name}, so it "
-                "may not plan its visits"
+                f"you plan the visits of your own organisation only, not of {known[org_id].name}",
+                field="organisation_ids",
             )
     return wanted
 
@@ -542,7 +550,7 @@ def _day_plan(
             allowed=False,
             reason="not a plan of the caller's organisation",
         )
-        raise NotFound(f"day plan {plan_id} was not found, or it is not your organisation's")
+        raise not_visible(f"day plan {plan_id}")
     return plan
 
 

@@ -8,11 +8,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from samband.deps import SessionDep
-from samband.kit.errors import Unauthenticated
+from samband.config import get_settings
+from samband.deps import SessionDep, Unit
+from samband.kit.errors import TooManyAttempts
+from samband.security import logins
 from samband.security import service as security
-from samband.web.base import LANGUAGE_COOKIE, SESSION_COOKIE, render
-from samband.web.i18n import LANGUAGES
+from samband.web import csrf
+from samband.web.base import LANGUAGE_COOKIE, SESSION_COOKIE, language, render
+from samband.web.i18n import LANGUAGES, translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,31 +34,39 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login", response_model=None)
 def login(
     request: Request,
-    session: SessionDep,
+    unit: Unit,
     username: Annotated[str, Form(max_length=80)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=300)] = "/",
 ) -> Response:
-    try:
-        user = security.authenticate_password(session, username, password)
-    except Unauthenticated:
-        return render(
+    """The same throttled login as the API (security.logins); a refusal is answered (not
+    raised), so the attempt and its access-log rows are committed."""
+    unit.username = username
+    address = request.client.host if request.client else None
+    result = logins.log_in(unit.session, unit.log, username, password, address)
+    if result.refusal is not None:
+        lang = language(request)
+        refusal = result.refusal
+        if isinstance(refusal, TooManyAttempts):
+            error = translate("login.locked", lang).format(seconds=refusal.retry_after)
+        else:
+            error = translate("login.failed", lang)
+        page = render(
             request,
             "login.html",
-            status_code=401,
+            status_code=refusal.status_code,
             next=_safe_next(next),
             username=username,
-            error="login.failed",
+            error=error,
         )
-    issued = security.issue_token(session, user)
+        if isinstance(refusal, TooManyAttempts):
+            page.headers["Retry-After"] = str(refusal.retry_after)
+        return page
+    assert result.user is not None  # noqa: S101 - a result is a user or a refusal
+    issued = security.issue_token(unit.session, result.user, kind="session")
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.access_token,
-        max_age=issued.expires_in,
-        httponly=True,
-        samesite="lax",
-    )
+    set_session_cookie(response, issued.access_token)
+    csrf.renew(request, response)  # a new CSRF token with the new session
     return response
 
 
@@ -65,15 +76,41 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     if token:
         security.revoke_token(session, token)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    end_session_cookie(response)
     return response
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    """The session cookie: Secure (unless SAMBAND_COOKIE_SECURE=false), HttpOnly, SameSite
+    Lax, and no Max-Age or Expires: it ends when the browser is closed (a shared tablet);
+    the session itself ends after SAMBAND_SESSION_IDLE_MINUTES without use."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        secure=get_settings().cookie_secure,
+        samesite="lax",
+    )
+
+
+def end_session_cookie(response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, secure=get_settings().cookie_secure, samesite="lax"
+    )
 
 
 @router.get("/language/{lang}")
 def set_language(lang: str, next: str = "/") -> RedirectResponse:
     response = RedirectResponse(_safe_next(next), status_code=303)
     if lang in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+            secure=get_settings().cookie_secure,
+        )
     return response
 
 

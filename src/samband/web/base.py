@@ -19,12 +19,14 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
 from samband.deps import Unit
-from samband.kit.errors import NotFound, SambandError, Unauthenticated
+from samband.kit.errors import Forbidden, NotFound, SambandError, Unauthenticated
 from samband.kit.time import STOCKHOLM
 from samband.pathways.definition import registry
 from samband.security import service as security
 from samband.security.context import Context
+from samband.web.csrf import csrf_field
 from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
+from samband.web.nav import nav_links
 from samband.web.reasons import reason_text
 
 HERE = Path(__file__).parent
@@ -86,6 +88,12 @@ templates.env.filters["day"] = _day
 templates.env.filters["decimal"] = _decimal
 templates.env.filters["activity"] = activity_text
 templates.env.filters["skill"] = skill_text
+# the navigation shows each role only the pages it can use (web/nav.py)
+templates.env.globals["nav_links"] = nav_links
+
+
+# {{ csrf_field() }}: the hidden CSRF input every <form method="post"> carries (web/csrf.py)
+templates.env.globals["csrf_field"] = csrf_field
 
 
 class LoginRequired(Exception):
@@ -106,9 +114,16 @@ def get_web_context(unit: Unit, request: Request) -> Context:
     if not token:
         raise LoginRequired(request.url.path)
     try:
-        unit.actor = security.authenticate_token(unit.session, token)
+        # A page refreshing itself (app.js's polls) is not a use: a tablet left on the
+        # overview is logged out after SAMBAND_SESSION_IDLE_MINUTES all the same.
+        background = request.headers.get("x-requested-with") == "fetch"
+        unit.actor = security.authenticate_token(
+            unit.session, token, idle=True, touch=not background
+        )
     except Unauthenticated:
         raise LoginRequired(request.url.path) from None
+    # the error page shows this user's navigation and log-out button (app.py)
+    request.state.web_actor = unit.actor
     return Context(session=unit.session, actor=unit.actor, log=unit.log)
 
 
@@ -181,6 +196,10 @@ def attempt(
             return action(), FormErrors()
     except SambandError as exc:
         if raise_not_found and isinstance(exc, NotFound):
+            raise
+        if isinstance(exc, Forbidden):
+            # A refusal by role or by who leads the episode is not a mistake in the form:
+            # the answer is the 403 page (and the attempt is logged), as in the API.
             raise
         reasons = exc.details.get("reasons")
         return None, FormErrors(

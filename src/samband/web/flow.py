@@ -23,6 +23,7 @@ from samband.episodes import statemachine as sm
 from samband.episodes.schemas import ChecklistSign, ContactCreate, EpisodeUpdate, TransitionCreate
 from samband.episodes.states import OPEN_STATES, State
 from samband.kit.errors import NotFound
+from samband.kit.text import ascii_int, is_ascii_digits
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import GivenBy, MedicationCreate, MedicationStop, Route
@@ -33,6 +34,7 @@ from samband.patients import service as patients
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
+from samband.web.csrf import FIELD as CSRF_FIELD
 from samband.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
@@ -81,9 +83,14 @@ NOTICES = {
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """The submitted form as text fields (the last value of a repeated name)."""
+    """The submitted form as text fields (the last value of a repeated name), without the
+    CSRF token (checked before the request got here: web/csrf.py)."""
     form = await request.form()
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    return {
+        key: value
+        for key, value in form.multi_items()
+        if isinstance(value, str) and key != CSRF_FIELD
+    }
 
 
 FormData = Annotated[dict[str, str], Depends(read_form)]
@@ -153,7 +160,10 @@ def actions_for(ctx: Context, episode: Episode) -> list[Action]:
     state = State(episode.state)
     is_open = state in OPEN_STATES
     found: list[Action] = []
-    for target in episodes.allowed_transitions(episode):
+    # The responsible organisation leads: only it moves or ends the episode, changes who is
+    # responsible and sends care requests (docs/decisions/0010).
+    leads = episodes.leads(ctx, episode)
+    for target in episodes.allowed_transitions(episode) if leads else []:
         transition = sm.find(state, target)
         if transition is None or actor.role not in transition.roles:
             continue
@@ -166,7 +176,7 @@ def actions_for(ctx: Context, episode: Episode) -> list[Action]:
             found.append(Action(f"{base}/transition/{target.value}", f"action.to_{target}", style))
     if not is_open:
         return found
-    if actor.can(Permission.EPISODE_UPDATE):
+    if leads and actor.can(Permission.EPISODE_UPDATE):
         found.append(Action(f"{base}/details", "action.details"))
     if actor.can(Permission.CARE_PLAN_WRITE) or actor.can(Permission.CARE_PLAN_ACKNOWLEDGE):
         found.append(Action(f"{base}/care-plan", "action.care_plan"))
@@ -177,7 +187,7 @@ def actions_for(ctx: Context, episode: Episode) -> list[Action]:
     ):
         found.append(Action(f"{base}/checklist", "action.checklist"))
     participants = {p.organisation_id for p in episode.participants}
-    if actor.can(Permission.CARE_REQUEST_SEND) and actor.organisation_id in participants:
+    if leads and actor.can(Permission.CARE_REQUEST_SEND) and actor.organisation_id in participants:
         found.append(Action(f"{base}/care-request", "action.care_request"))
     if state == State.AT_HOME and actor.can(Permission.EPISODE_UPDATE):
         found.append(Action(f"{base}/contact", "action.contact"))
@@ -286,6 +296,7 @@ def consent(request: Request, ctx: WebContext, episode_id: uuid.UUID, form: Form
             "patient_informed": form.get("patient_informed") == "on",
             "next_of_kin_informed": form.get("next_of_kin_informed") == "on",
             "patient_consents": form.get("patient_consents") == "on",
+            "shared_records_consent": form.get("shared_records_consent") == "on",
             "reason": blank(form.get("note")),
         }
     body["base_version"] = blank(form.get("base_version"))
@@ -390,10 +401,7 @@ def _plan_page(
         names = organisations.user_names(ctx, {a.recorded_by_id for a in view.acknowledgements})
         org_names = {o.id: o.name for o in organisations.list_organisations(ctx)}
     values = values or {}
-    try:
-        rows = int(values.get("contact_rows") or EXTRA_CONTACT_ROWS)
-    except ValueError:
-        rows = EXTRA_CONTACT_ROWS
+    rows = ascii_int(str(values.get("contact_rows") or "")) or EXTRA_CONTACT_ROWS
     return episode_page(
         request,
         ctx,
@@ -479,7 +487,7 @@ def save_care_plan(
         mapped = _plan_field(name)
         if mapped.startswith("contact_"):  # back to the row the person typed in
             part, _, index = mapped.removeprefix("contact_").partition("_")
-            if index.isdigit() and int(index) < len(rows):
+            if is_ascii_digits(index) and int(index) < len(rows):
                 return f"contact_{part}_{rows[int(index)]}"
         return mapped
 
@@ -495,10 +503,7 @@ def acknowledge_care_plan(
     if not views:
         raise NotFound(f"episode {episode_id} has no care plan yet; create it first")
     view = views[0]
-    try:
-        number = int(form.get("version") or view.plan.current_version)
-    except ValueError:
-        number = view.plan.current_version
+    number = ascii_int(form.get("version")) or view.plan.current_version
     data, errors = parse_form(
         AcknowledgementCreate,
         {"party": form.get("party") or "", "name": blank(form.get("ack_name"))},

@@ -22,6 +22,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.password": {"sv": "Lösenord", "en": "Password"},
     "login.submit": {"sv": "Logga in", "en": "Log in"},
     "login.failed": {"sv": "Fel användarnamn eller lösenord.", "en": "Wrong username or password."},
+    "login.locked": {
+        "sv": "För många misslyckade inloggningar. Vänta {seconds} sekunder och försök igen "
+        "(tills dess nekas även rätt lösenord).",
+        "en": "Too many failed logins. Wait {seconds} seconds and try again "
+        "(until then even the right password is refused).",
+    },
+    "csrf.refused": {
+        "sv": "Formuläret kunde inte skickas: sidan var för gammal eller kom från en annan "
+        "webbplats. Ladda om sidan och försök igen.",
+        "en": "The form could not be sent: the page was too old or came from another site. "
+        "Reload the page and try again.",
+    },
     "common.save": {"sv": "Spara", "en": "Save"},
     "common.cancel": {"sv": "Avbryt", "en": "Cancel"},
     "common.none": {"sv": "Inga", "en": "None"},
@@ -321,6 +333,12 @@ _FLOW_TEXTS: dict[str, tuple[str, str]] = {
         "The next of kin has been informed",
     ),
     "flow.patient_consents": ("Patienten samtycker", "The patient consents"),
+    "flow.shared_records_consent": (
+        "Patienten samtycker till sammanhållen journalföring (kommunens hemsjukvård får läsa "
+        "episodens journal)",
+        "The patient consents to shared records (the municipality's home health care may read "
+        "the episode's record)",
+    ),
     "flow.note": ("Anteckning", "Note"),
     "flow.record_consent": ("Registrera samtycke", "Record consent"),
     "flow.declined": ("Patienten avböjer", "The patient declines"),
@@ -580,6 +598,17 @@ _FLOW_TEXTS: dict[str, tuple[str, str]] = {
     "patient.years": ("år", "years"),
     "patient.address": ("Adress", "Address"),
     "patient.no_episode": ("Ingen episod av vård i hemmet.", "No episode of care at home."),
+    "patient.shared_with_you": ("Det som delas med er", "What is shared with you"),
+    "patient.record_not_shared": (
+        "Hemtjänsten ser personuppgifter, kontakter och de vårdbegäran som skickats till er – "
+        "inte journalen (patientdatalagen). Fråga den ansvariga enheten om något annat behövs.",
+        "Home care sees identity, contacts and the care requests sent to you – not the medical "
+        "record (Patient Data Act). Ask the responsible unit if you need more.",
+    ),
+    "patient.no_shared_requests": (
+        "Inga vårdbegäran har skickats till er.",
+        "No care requests have been sent to you.",
+    ),
     "patient.episode": ("Vård i hemmet", "Care at home"),
     "patient.participants": ("Deltagande organisationer", "Participating organisations"),
     "patient.end_reason": ("Orsak till avslut", "Reason for ending"),
@@ -1334,3 +1363,208 @@ TEXTS.update(
         },
     }
 )
+
+
+# -- the access log (web/audit.py, templates/audit_*.html), the users page (web/admin.py,
+# templates/admin_*.html), the navigation per role and the error page (issue 10) --
+_ACCESS_TEXTS: dict[str, tuple[str, str]] = {
+    "nav.audit": ("Åtkomstlogg", "Access log"),
+    "nav.users": ("Användare", "Users"),
+    "role.device": ("mätenhet", "device"),
+    "error.start": ("Till startsidan", "To the start page"),
+    "error.401": ("Logga in", "Log in"),
+    "error.403": ("Inte tillåtet", "Not allowed"),
+    "error.404": ("Hittades inte", "Not found"),
+    "error.409": ("Går inte just nu", "Not possible now"),
+    "error.422": ("Kontrollera uppgifterna", "Check the details"),
+    "error.503": ("Tillfälligt fel", "Temporarily unavailable"),
+    # the access log
+    "audit.title": ("Åtkomstlogg", "Access log"),
+    "audit.scope": ("Loggen för vårdgivaren", "The log of the care provider"),
+    "audit.scope_hint": (
+        "Du ser åtkomster gjorda av användare i vårdgivarens verksamheter. Det du söker och "
+        "läser här loggas också.",
+        "You see accesses made by users of the care provider's organisations. What you "
+        "search and read here is logged too.",
+    ),
+    "audit.sections": ("Åtkomstloggens delar", "Parts of the access log"),
+    "audit.tab.search": ("Sök", "Search"),
+    "audit.tab.extract": ("Loggutdrag", "Extract"),
+    "audit.tab.sample": ("Stickprov", "Sample"),
+    "audit.tab.review": ("Att granska", "To review"),
+    "audit.personnummer": ("Patient (personnummer)", "Patient (personnummer)"),
+    "audit.personnummer_hint": ("ÅÅÅÅMMDD-NNNN", "YYYYMMDD-NNNN"),
+    "audit.username": ("Användare (användarnamn)", "User (username)"),
+    "audit.place": ("Verksamhet eller enhet", "Organisation or unit"),
+    "audit.all": ("Alla", "All"),
+    "audit.from": ("Från och med", "From"),
+    "audit.to": ("Till och med", "To (inclusive)"),
+    "audit.show": ("Visa", "Show"),
+    "audit.show.all": ("Alla åtkomster", "All accesses"),
+    "audit.show.denied": ("Nekade försök", "Refused attempts"),
+    "audit.show.emergency": ("Nödåtkomst", "Emergency access"),
+    "audit.search_button": ("Sök", "Search"),
+    "audit.results": ("Träffar", "Results"),
+    "audit.none": ("Inga rader.", "No rows."),
+    "audit.col.time": ("Tid", "Time"),
+    "audit.col.user": ("Användare", "User"),
+    "audit.col.role": ("Roll", "Role"),
+    "audit.col.place": ("Verksamhet / enhet", "Organisation / unit"),
+    "audit.col.patient": ("Patient", "Patient"),
+    "audit.col.action": ("Åtgärd", "Action"),
+    "audit.col.resource": ("Uppgifter", "Data"),
+    "audit.col.allowed": ("Tillåten", "Allowed"),
+    "audit.col.emergency": ("Nödåtkomst", "Emergency"),
+    "audit.col.reason": ("Orsak", "Reason"),
+    "audit.col.review": ("Granskning", "Review"),
+    "audit.system": ("systemet", "the system"),
+    "audit.prev": ("Föregående", "Previous"),
+    "audit.next": ("Nästa", "Next"),
+    "audit.page": ("Sida", "Page"),
+    "audit.pages": ("Sidor", "Pages"),
+    "audit.bad_date": ("Skriv datumet som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD."),
+    "audit.extract_intro": (
+        "Loggutdraget visar vilka av vårdgivarens verksamheter och enheter som har tagit del "
+        "av patientens uppgifter, hur och när. Ge det till patienten som PDF.",
+        "The extract shows which of the care provider's organisations and units accessed the "
+        "patient's data, how and when. Give it to the patient as a PDF.",
+    ),
+    "audit.extract_button": ("Visa loggutdrag", "Show the extract"),
+    "audit.pdf": ("Ladda ner PDF", "Download PDF"),
+    "audit.organisations": ("Verksamheter", "Organisations"),
+    "audit.accesses": ("Åtkomster", "Accesses"),
+    "audit.first": ("Första", "First"),
+    "audit.last": ("Senaste", "Last"),
+    "audit.entries": ("Åtkomster i tidsordning", "Accesses in time order"),
+    "audit.sample_intro": (
+        "Ett slumpmässigt urval av tillåtna åtkomster till patientuppgifter, för den "
+        "systematiska granskningen. Samma frö ger samma urval.",
+        "A random sample of allowed accesses to patient data, for the systematic review. "
+        "The same seed draws the same sample.",
+    ),
+    "audit.sample_n": ("Antal rader", "Number of rows"),
+    "audit.seed": ("Frö", "Seed"),
+    "audit.draw": ("Dra stickprov", "Draw the sample"),
+    "audit.new_draw": ("Nytt stickprov", "New sample"),
+    "audit.reviewed": ("Granskning", "Review"),
+    "audit.reviewed.all": ("Alla", "All"),
+    "audit.reviewed.no": ("Ej granskade", "Not reviewed"),
+    "audit.reviewed.yes": ("Granskade", "Reviewed"),
+    "audit.kind": ("Att granska", "To review"),
+    "audit.kind.emergency": ("Nödåtkomster", "Emergency accesses"),
+    "audit.kind.relationship_start": ("Nya vårdrelationer", "New care relationships"),
+    "audit.kind.block_override": ("Brutna spärrar", "Blocks overridden"),
+    "audit.kind_hint.emergency": (
+        "Åtkomst utan vårdrelation, med ett skriftligt skäl. Varje nödåtkomst granskas.",
+        "Access without a care relationship, with a written reason. Each one is reviewed.",
+    ),
+    "audit.kind_hint.relationship_start": (
+        "En patient flaggad som kandidat: en ny vårdrelation som ger åtkomst till journalen.",
+        "A patient flagged as a candidate: a new care relationship that gives access to the "
+        "record.",
+    ),
+    "audit.kind_hint.block_override": (
+        "Nödåtkomst till uppgifter som patienten har spärrat.",
+        "Emergency access to data the patient has blocked.",
+    ),
+    "audit.note": ("Anteckning", "Note"),
+    "audit.mark": ("Markera granskad", "Mark reviewed"),
+    "audit.reviewed_by": ("Granskad av", "Reviewed by"),
+    "audit.not_reviewed": ("Ej granskad", "Not reviewed"),
+    "audit.given_reason": ("Skäl", "Reason"),
+    "audit.expires": ("Gäller till", "Valid until"),
+    "audit.note_required": ("Skriv en anteckning.", "Write a note."),
+    "audit.notice.reviewed": ("Markerad som granskad.", "Marked as reviewed."),
+    # the users page
+    "admin.title": ("Användare", "Users"),
+    "admin.care_provider": ("Vårdgivare", "Care provider"),
+    "admin.hint": (
+        "Du hanterar användarna i vårdgivarens verksamheter. Varje ändring loggas med vem "
+        "som gjorde den, och granskaren ser den i åtkomstloggen.",
+        "You manage the users of the care provider's organisations. Every change is logged "
+        "with who made it, and the auditor sees it in the access log.",
+    ),
+    "admin.new": ("Ny användare", "New user"),
+    "admin.organisation": ("Verksamhet", "Organisation"),
+    "admin.all_organisations": ("Alla verksamheter", "All organisations"),
+    "admin.show": ("Visa", "Show"),
+    "admin.count": ("Användare", "Users"),
+    "admin.col.name": ("Namn", "Name"),
+    "admin.col.username": ("Användarnamn", "Username"),
+    "admin.col.role": ("Roll", "Role"),
+    "admin.col.place": ("Verksamhet / enhet", "Organisation / unit"),
+    "admin.col.skills": ("Kompetenser", "Skills"),
+    "admin.col.status": ("Konto", "Account"),
+    "admin.active": ("Aktivt", "Active"),
+    "admin.inactive": ("Inaktiverat", "Deactivated"),
+    "admin.edit": ("Ändra", "Edit"),
+    "admin.username": ("Användarnamn", "Username"),
+    "admin.username_hint": (
+        "Små bokstäver, siffror och . _ - (minst 2 tecken), t.ex. ssk.anna.",
+        "Lower-case letters, digits and . _ - (at least 2 characters), e.g. rn.anna.",
+    ),
+    "admin.full_name": ("Namn", "Full name"),
+    "admin.role": ("Roll", "Role"),
+    "admin.unit": ("Enhet", "Unit"),
+    "admin.no_unit": ("Ingen enhet", "No unit"),
+    "admin.skills": ("Kompetenser", "Skills"),
+    "admin.other_skills": ("Andra kompetenser", "Other skills"),
+    "admin.other_skills_hint": (
+        "Skilj med kommatecken, t.ex. stomivard, diabetes.",
+        "Separate with commas, e.g. stoma_care, diabetes.",
+    ),
+    "admin.phone": ("Telefon", "Phone"),
+    "admin.password": ("Lösenord", "Password"),
+    "admin.password_hint": (
+        "Minst 8 tecken. Lämna det till användaren på ett säkert sätt.",
+        "At least 8 characters. Give it to the user in a safe way.",
+    ),
+    "admin.account_active": ("Kontot är aktivt", "The account is active"),
+    "admin.create": ("Skapa användaren", "Create the user"),
+    "admin.save": ("Spara ändringarna", "Save the changes"),
+    "admin.back": ("Tillbaka till användarna", "Back to the users"),
+    "admin.details": ("Uppgifter", "Details"),
+    "admin.reset": ("Nytt lösenord", "New password"),
+    "admin.reset_button": ("Byt lösenord", "Change the password"),
+    "admin.new_password": ("Nytt lösenord", "New password"),
+    "admin.created_at": ("Skapad", "Created"),
+    "admin.bad_username": (
+        "Användarnamnet får bara ha små bokstäver, siffror och . _ - (2–80 tecken).",
+        "The username may only have lower-case letters, digits and . _ - (2–80 characters).",
+    ),
+    "admin.bad_name": (
+        "Skriv namnet (högst 200 tecken).",
+        "Write the name (at most 200 characters).",
+    ),
+    "admin.bad_password": (
+        "Lösenordet måste ha minst 8 tecken.",
+        "The password must have at least 8 characters.",
+    ),
+    "admin.bad_phone": (
+        "Skriv telefonnumret med siffror, t.ex. 023-49 20 00.",
+        "Write the phone number with digits, e.g. 023-49 20 00.",
+    ),
+    "admin.bad_skills": (
+        "Kompetenser skrivs med små bokstäver, siffror, _ och - (högst 20).",
+        "Skills are written with lower-case letters, digits, _ and - (at most 20).",
+    ),
+    "admin.bad_role": ("Välj en roll.", "Choose a role."),
+    "admin.bad_organisation": ("Välj en verksamhet.", "Choose an organisation."),
+    "admin.notice.created": ("Användaren är skapad.", "The user is created."),
+    "admin.notice.updated": ("Ändringarna är sparade.", "The changes are saved."),
+    "admin.notice.password": ("Lösenordet är bytt.", "The password is changed."),
+}
+for _key, (_sv, _en) in _ACCESS_TEXTS.items():
+    TEXTS.setdefault(_key, {"sv": _sv, "en": _en})
+
+
+def _audit_words() -> None:
+    """The access log's actions and resource types (audit/words.py, shared with the PDF)."""
+    from samband.audit.words import ACTIONS, RESOURCES
+
+    for prefix, table in (("audit.action.", ACTIONS), ("audit.resource.", RESOURCES)):
+        for name, (sv, en) in table.items():
+            TEXTS.setdefault(prefix + name, {"sv": sv, "en": en})
+
+
+_audit_words()

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from samband.kit.errors import Forbidden, InvalidInput, NotFound, SambandError
+from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
 from samband.outcomes import questionnaire as trygghet
 from samband.outcomes import render as outcome_render
@@ -304,7 +305,7 @@ def _questions(lang: str) -> list[tuple[str, str, bool]]:
 
 @router.get("/episodes/{episode_id}/questionnaire", response_class=HTMLResponse)
 def questionnaire_page(request: Request, ctx: WebContext, episode_id: uuid.UUID) -> HTMLResponse:
-    ctx.actor.require(Permission.OBSERVATION_WRITE)
+    outcomes.questionnaire_form(ctx, episode_id)
     lang = language(request)
     return render(
         request,
@@ -331,7 +332,7 @@ def questionnaire_answer(
         raw = (form.get(key) or "").strip()
         if not raw:
             continue
-        if raw.isdigit() and trygghet.SCALE[0] <= int(raw) <= trygghet.SCALE[1]:
+        if is_ascii_digits(raw) and trygghet.SCALE[0] <= int(raw) <= trygghet.SCALE[1]:
             answers[key] = int(raw)
         else:
             errors.fields[key] = translate("questionnaire.bad_answer", lang)

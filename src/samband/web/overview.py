@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.overview import service
@@ -16,6 +16,7 @@ from samband.security.context import Context
 from samband.web.alerts import minutes_since, overview_alerts
 from samband.web.base import WebContext, render
 from samband.web.flow import notice_of
+from samband.web.nav import home_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +30,14 @@ def _data(ctx: Context) -> dict[str, Any]:
     }
 
 
-@router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, ctx: WebContext) -> HTMLResponse:
+@router.get("/", response_class=HTMLResponse, response_model=None)
+def overview_page(request: Request, ctx: WebContext) -> Response:
+    """The overview; a role without it lands on its own first page (web/nav.py): the
+    auditor on the access log, the analyst on the outcomes, the administrator on the users.
+    The login's default destination is `/`, so this is where each role lands after login."""
+    home = home_path(ctx.actor)
+    if home is not None:
+        return RedirectResponse(home, status_code=303)
     now_label = datetime.now(STOCKHOLM).strftime("%H:%M:%S")
     return render(
         request,

@@ -132,6 +132,7 @@ def _new_page(
 
 @router.get("/patients/new", response_class=HTMLResponse)
 def new_patient_form(request: Request, ctx: WebContext) -> HTMLResponse:
+    ctx.actor.require(Permission.PATIENT_WRITE)
     return _new_page(request, ctx)
 
 
@@ -145,6 +146,7 @@ def _patient_field(name: str) -> str:
 
 @router.post("/patients/new", response_model=None)
 def new_patient(request: Request, ctx: WebContext, form: FormData) -> Response:
+    ctx.actor.require(Permission.PATIENT_WRITE)
     body: dict[str, Any] = {name: blank(form.get(name)) for name in PATIENT_FIELDS}
     body = {k: v for k, v in body.items() if v is not None}
     body["interpreter_needed"] = form.get("interpreter_needed") == "on"
@@ -220,6 +222,23 @@ def _patient_page(
     confirm_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
     patient = patients.get(ctx, patient_id)
+    if ctx.actor.is_social_services:
+        # Home care (social services) sees what is shared with it, not the record.
+        found, _ = carerequests.search(
+            ctx, direction=None, state=None, episode_id=None, limit=100, offset=0
+        )
+        return render(
+            request,
+            "patient_page.html",
+            ctx,
+            patient=patient,
+            age=age(patient),
+            episode=None,
+            record_hidden=True,
+            shared_requests=[CareRequestRead.of(r, pid) for r, pid in found if pid == patient.id],
+            notice=notice_of(request),
+            names={},
+        )
     history, _ = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
     )
@@ -287,6 +306,23 @@ def plan_version(
     episode_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
     patient = patients.get(ctx, patient_id)
+    if ctx.actor.is_social_services:
+        # Home care (social services) sees what is shared with it, not the record.
+        found, _ = carerequests.search(
+            ctx, direction=None, state=None, episode_id=None, limit=100, offset=0
+        )
+        return render(
+            request,
+            "patient_page.html",
+            ctx,
+            patient=patient,
+            age=age(patient),
+            episode=None,
+            record_hidden=True,
+            shared_requests=[CareRequestRead.of(r, pid) for r, pid in found if pid == patient.id],
+            notice=notice_of(request),
+            names={},
+        )
     history, _ = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
     )

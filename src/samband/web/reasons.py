@@ -220,6 +220,125 @@ _SV += [
         re.compile(r"^a user with the role '(\w+)' may not do this \((.+)\)$"),
         lambda m: f"Rollen {translate(f'role.{m[1]}', 'sv')} får inte göra detta ({m[2]})",
     ),
+    # -- personnummer (kit/personnummer.py) --
+    (
+        re.compile(r"^personnummer (.+): check digit should be (\d), not (\d)$"),
+        lambda m: f"Personnummer {m[1]}: kontrollsiffran ska vara {m[2]}, inte {m[3]}",
+    ),
+    (
+        re.compile(r"^personnummer (.+): has (\d+) digits; .*$"),
+        lambda m: (
+            f"Personnummer {m[1]}: har {m[2]} siffror; skriv 10 (ÅÅMMDD-NNNK) eller 12 "
+            "(ÅÅÅÅMMDDNNNK)"
+        ),
+    ),
+    (
+        re.compile(r"^personnummer (.+): only digits and one .*$"),
+        lambda m: (
+            f"Personnummer {m[1]}: bara siffror och ett '-' eller '+' före de fyra sista siffrorna"
+        ),
+    ),
+    (
+        re.compile(r"^personnummer (.+): month (\d+) does not exist$"),
+        lambda m: f"Personnummer {m[1]}: månad {m[2]} finns inte",
+    ),
+    (
+        re.compile(r"^personnummer (.+): day (\d+) does not exist in (\S+?)( \(.*\))?$"),
+        lambda m: f"Personnummer {m[1]}: dag {m[2]} finns inte i {m[3]}",
+    ),
+    (
+        re.compile(r"^personnummer (.+): date of birth (\S+) is in the future$"),
+        lambda m: f"Personnummer {m[1]}: födelsedatumet {m[2]} har inte varit ännu",
+    ),
+    # -- the access log (audit/service.py) and the users (organisations/service.py) --
+    (
+        re.compile(r"^no patient with personnummer (.+) is in (.+)'s access log$"),
+        lambda m: f"Ingen patient med personnummer {m[1]} finns i {m[2]}s åtkomstlogg",
+    ),
+    (
+        re.compile(r"^no patient (\S+) is in (.+)'s access log$"),
+        lambda m: f"Patienten finns inte i {m[2]}s åtkomstlogg",
+    ),
+    (re.compile(r"^audit event \S+ was not found$"), lambda m: "Loggraden finns inte"),
+    (
+        re.compile(r"^(audit event|emergency access) \S+ was already reviewed at (.+)$"),
+        lambda m: (
+            f"{'Loggraden' if m[1] == 'audit event' else 'Nödåtkomsten'} är redan granskad ({m[2]})"
+        ),
+    ),
+    (re.compile(r"^emergency access \S+ was not found$"), lambda m: "Nödåtkomsten finns inte"),
+    (
+        re.compile(r"^organisation (\S+) was not found$"),
+        lambda m: f"Verksamheten {m[1]} finns inte",
+    ),
+    (re.compile(r"^unit (\S+) was not found$"), lambda m: f"Enheten {m[1]} finns inte"),
+    (re.compile(r"^user \S+ was not found$"), lambda m: "Användaren finns inte"),
+    (
+        re.compile(r"^the username (\S+) is taken$"),
+        lambda m: f"Användarnamnet {m[1]} är upptaget",
+    ),
+    (
+        re.compile(r"^you may neither deactivate your own account nor change your own role; .*$"),
+        lambda m: (
+            "Du kan varken inaktivera ditt eget konto eller ändra din egen roll; be en annan "
+            "administratör"
+        ),
+    ),
+    (
+        re.compile(r"^'from' must not be later than 'to'$"),
+        lambda m: "Från-datumet får inte vara senare än till-datumet",
+    ),
+    # -- the reasons the access log keeps (shown on the access-log pages) --
+    (
+        re.compile(r"^role (\w+) lacks (\S+)$"),
+        lambda m: f"rollen {translate(f'role.{m[1]}', 'sv')} saknar {m[2]}",
+    ),
+    (re.compile(r"^no care relationship$"), lambda m: "ingen vårdrelation"),
+    (
+        re.compile(r"^no such (patient|user|organisation|unit|audit event)$"),
+        lambda m: {
+            "patient": "ingen sådan patient",
+            "user": "ingen sådan användare",
+            "organisation": "ingen sådan verksamhet",
+            "unit": "ingen sådan enhet",
+            "audit event": "ingen sådan loggrad",
+        }[m[1]],
+    ),
+    (
+        re.compile(r"^request failed \((\d+)\); nothing was changed$"),
+        lambda m: f"anropet nekades ({m[1]}); inget ändrades",
+    ),
+    (
+        re.compile(r"^flagged as a candidate \(([^)]+)\): (.*)$", re.S),
+        lambda m: f"flaggad som kandidat ({m[1]}): {m[2]}",
+    ),
+    (
+        re.compile(r"^emergency access overrides the patient's block \(spärr\)$"),
+        lambda m: "nödåtkomst bryter patientens spärr",
+    ),
+    (re.compile(r"^blocked by the patient \(spärr\)$"), lambda m: "spärrad av patienten"),
+    (
+        re.compile(r"^marked reviewed \((\w+)\)$"),
+        lambda m: (
+            "markerad granskad ("
+            + {"sample": "stickprov", "relationship_start": "ny vårdrelation"}.get(
+                m[1], "bruten spärr" if m[1] == "block_override" else m[1]
+            )
+            + ")"
+        ),
+    ),
+    (
+        re.compile(r"^another care provider's (log|emergency access)$"),
+        lambda m: "en annan vårdgivares " + ("logg" if m[1] == "log" else "nödåtkomst"),
+    ),
+    (
+        re.compile(r"^(.*?)(\S+) belongs to another care provider \((.+)\)$"),
+        lambda m: f"{m[1]}{m[2]} hör till en annan vårdgivare ({m[3]})",
+    ),
+    (
+        re.compile(r"^(\S+): password reset by the administrator$"),
+        lambda m: f"{m[1]}: nytt lösenord av administratören",
+    ),
 ]
 
 
@@ -388,9 +507,10 @@ _SV += [
         lambda m: "Patienten har ingen pågående episod; mätvärden registreras i en episod",
     ),
     (
-        re.compile(r"^patient \S+ was not found, or your organisation has no care .*$"),
+        re.compile(r"^.+ was not found, or your organisation has no care relationship .*$"),
         lambda m: (
-            "Patienten finns inte, eller så har din organisation ingen vårdrelation med patienten"
+            "Hittades inte, eller så har din organisation ingen vårdrelation med patienten "
+            "(nödåtkomst kräver en skriftlig anledning)"
         ),
     ),
     (
@@ -457,5 +577,39 @@ _SV += [
     (
         re.compile(r"^the set has no measurement; .*$"),
         lambda m: "Fyll i minst ett mätvärde eller symtom",
+    ),
+    # the care relationship and who leads the episode (issue 10, docs/decisions/0010)
+    (
+        re.compile(r"^only the episode's responsible organisation may (.+?); ask its unit.*$"),
+        lambda m: "Bara episodens ansvariga organisation får göra detta; be dess enhet om det",
+    ),
+    (
+        re.compile(r"^write why the patient is a candidate.*$"),
+        lambda m: (
+            "Skriv varför patienten är aktuell: markeringen startar en vårdrelation som "
+            "granskas av loggranskaren"
+        ),
+    ),
+    (
+        re.compile(r"^the patient already has an open episode of hospital care at home.*$"),
+        lambda m: (
+            "Patienten har redan en pågående episod av sjukhusvård i hemmet; kontakta "
+            "dess ansvariga enhet"
+        ),
+    ),
+    (
+        re.compile(r"^(\S+) belongs to another care provider \((.+)\): record the patient's .*$"),
+        lambda m: (
+            f"{m[1]} hör till en annan vårdgivare ({m[2]}): registrera först patientens "
+            "samtycke till sammanhållen journalföring på episoden"
+        ),
+    ),
+    (
+        re.compile(r"^you plan the visits of your own organisation only, not of (.+)$"),
+        lambda m: f"Du planerar bara din egen organisations besök, inte {m[1]}s",
+    ),
+    (
+        re.compile(r"^only the responsible organisation adds other organisations.*$"),
+        lambda m: "Bara den ansvariga organisationen lägger till andra organisationer",
     ),
 ]

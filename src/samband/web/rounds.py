@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
 from samband.rounds import service
 from samband.rounds.schemas import (
@@ -54,7 +55,9 @@ async def open_round(request: Request, ctx: WebContext) -> Response:
     values = {"unit_id": str(form.get("unit_id") or ""), "day": str(form.get("day") or "")}
     data, errors = parse_form(OpenRoundForm, {k: v or None for k, v in values.items()})
     if data is not None:
-        opened, errors = attempt(ctx, lambda: service.open_round(ctx, data.unit_id, data.day))
+        opened, errors = attempt(
+            ctx, lambda: service.open_round(ctx, data.unit_id, data.day), raise_not_found=True
+        )
         if opened is not None:
             return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
     return _choose(request, ctx, values, errors, status_code=422)
@@ -208,7 +211,7 @@ def _row_errors(errors: FormErrors, rows: list[int]) -> FormErrors:
     named = FormErrors()
     for name, message in errors.fields.items():
         parts = name.split(".")
-        if parts[0] == "participants" and len(parts) >= 3 and parts[1].isdigit():
+        if parts[0] == "participants" and len(parts) >= 3 and is_ascii_digits(parts[1]):
             position = int(parts[1])
             row = rows[position] if position < len(rows) else position
             name = f"participants-{row}-{parts[2]}"

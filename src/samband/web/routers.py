@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from samband.web import (
+    admin,
     alerts,
+    audit,
     auth,
     carerequests,
     copy,
@@ -32,4 +34,6 @@ routers: list[APIRouter] = [
     carerequests.router,
     selfreport.router,
     outcomes.router,
+    audit.router,
+    admin.router,
 ]

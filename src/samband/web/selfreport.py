@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from samband.config import get_settings
 from samband.deps import Unit
 from samband.episodes.states import OPEN_STATES
 from samband.kit.errors import Unauthenticated
@@ -35,7 +36,7 @@ from samband.security import service as security
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.selfreport import service as selfreport
-from samband.web.auth import login_redirect
+from samband.web.auth import end_session_cookie, login_redirect
 from samband.web.base import (
     SESSION_COOKIE,
     FormErrors,
@@ -319,13 +320,16 @@ def start(request: Request, unit: Unit, episode_id: uuid.UUID) -> Response:
     if token:
         security.revoke_token(unit.session, token)
     response = RedirectResponse(f"/self-report/{episode_id}", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    end_session_cookie(response)
+    # Kept across browser restarts on purpose: the tablet stays in patient mode for the
+    # episode (decision 0008); only this episode's form, over https (Secure).
     response.set_cookie(
         COOKIE,
         f"{pairing.episode_id}.{pairing.secret}",
         max_age=selfreport.PAIRING_DAYS * 24 * 3600,
         path=COOKIE_PATH,
         httponly=True,
+        secure=get_settings().cookie_secure,
         samesite="strict",
     )
     return response

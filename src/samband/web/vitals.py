@@ -23,6 +23,7 @@ from samband.alerts import service as alerts
 from samband.alerts.service import AlertView
 from samband.episodes import service as episodes
 from samband.episodes.states import OPEN_STATES
+from samband.kit.text import is_ascii_number
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.models import Episode, ObservationSet, Patient
 from samband.observations import service as observations
@@ -81,10 +82,9 @@ def parse_number(text: str | None, whole: bool) -> tuple[float | int | None, str
     cleaned = (text or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         return None, None
-    try:
-        value = float(cleaned)
-    except ValueError:
+    if not is_ascii_number(cleaned):  # float() also takes '٣٧', '1e3', '1_000' and 'nan'
         return None, "form.number"
+    value = float(cleaned)
     if not math.isfinite(value):
         return None, "form.number"
     if whole:

@@ -10,7 +10,15 @@
   }
   function refresh(el) {
     fetch(el.dataset.poll, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-      .then(function (r) { if (r.redirected || !r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (r) {
+        if (r.redirected && r.url.indexOf("/login") !== -1) {
+          // the session has ended (idle too long): show the login page, not stale patient data
+          window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+          throw new Error("logged out");
+        }
+        if (r.redirected || !r.ok) { throw new Error(r.status); }
+        return r.text();
+      })
       .then(function (html) {
         var before = count(el);
         el.innerHTML = html;
@@ -34,3 +42,10 @@
     });
   });
 })();
+
+// A button with data-print prints the page (no inline onclick: the Content-Security-Policy
+// allows scripts from Samband's own files only).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) { window.print(); }
+});

@@ -1,0 +1,67 @@
+"""What each role sees in the navigation, and where it lands after logging in: only the
+pages it can use, so no role meets a dead link.
+
+- clinical roles (they read patient data): the overview and the clinical pages, as before;
+- an auditor: the access log (Åtkomstlogg), and lands there;
+- an analyst: the outcomes (Uppföljning), and lands there;
+- an administrator: the users of their care provider (Användare), and lands there;
+- municipal home care (social services, SoL): its patients and the care requests sent to it,
+  and lands on those requests; it reads no medical record, so the overview, alerts, rounds
+  and outcomes would only say "none" where there is data (docs/decisions/0010).
+"""
+
+from __future__ import annotations
+
+from samband.security.context import Actor
+from samband.security.roles import Permission, Role
+
+CLINICAL = (
+    ("/", "nav.overview"),
+    ("/alerts", "nav.alerts"),
+    ("/patients", "nav.patients"),
+    ("/day-plans", "nav.day_plan"),
+    ("/rounds", "nav.round"),
+    ("/care-requests", "nav.requests"),
+    ("/outcomes", "nav.outcomes"),
+)
+AUDIT = "/audit"
+USERS = "/admin/users"
+OUTCOMES = "/outcomes"
+REQUESTS = "/care-requests"
+SOCIAL_SERVICES = (
+    ("/patients", "nav.patients"),
+    ("/care-requests", "nav.requests"),
+)
+
+
+def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
+    """(path, text key) of the links the actor's role can use, in order."""
+    if actor is None:
+        return []
+    links: list[tuple[str, str]] = []
+    if actor.is_social_services and actor.can(Permission.PATIENT_READ):
+        links.extend(SOCIAL_SERVICES)
+    elif actor.can(Permission.PATIENT_READ):
+        links.extend(CLINICAL)
+    elif actor.role == Role.ANALYST:
+        links.append((OUTCOMES, "nav.outcomes"))
+    if actor.can(Permission.AUDIT_READ):
+        links.append((AUDIT, "nav.audit"))
+    if actor.can(Permission.USER_ADMIN):
+        links.append((USERS, "nav.users"))
+    return links
+
+
+def home_path(actor: Actor) -> str | None:
+    """Where a role without the overview lands (None: the overview, `/`)."""
+    if actor.is_social_services:
+        return REQUESTS
+    if actor.can(Permission.PATIENT_READ):
+        return None
+    if actor.can(Permission.AUDIT_READ):
+        return AUDIT
+    if actor.can(Permission.USER_ADMIN):
+        return USERS
+    if actor.role == Role.ANALYST:
+        return OUTCOMES
+    return None
