@@ -155,6 +155,38 @@ class TestForms:
         assert response.status_code == 303, response.text
         assert events(session, episode) == before + 1
 
+    def test_a_double_click_acts_once(
+        self, raw: TestClient, session: Session, physician: User, episode: Episode
+    ) -> None:
+        """The same rendered form posted twice (a double-click) writes one line; the second
+        post goes back to the page it came from, saying the form was already sent."""
+        log_in(raw, physician, session)
+        before = events(session, episode)
+        form_page = f"{BASE_URL}/episodes/{episode.id}/contact"
+        page = raw.get(form_page).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        form_id = re.search(r'name="form_id" value="([^"]+)"', page)
+        assert token is not None
+        assert form_id is not None
+        sent = contact(episode, csrf_token=token.group(1), form_id=form_id.group(1))
+        headers = {"origin": BASE_URL, "referer": form_page}
+        answers = [
+            raw.post(form_page, data=sent, headers=headers, follow_redirects=False)
+            for _ in range(2)
+        ]
+
+        assert [a.status_code for a in answers] == [303, 303]
+        assert "notice=form_already_sent" not in answers[0].headers["location"]
+        assert answers[1].headers["location"] == (
+            f"/episodes/{episode.id}/contact?notice=form_already_sent"
+        )
+        assert events(session, episode) == before + 1
+        # the page shown again has a new form: it can be sent
+        again = raw.get(form_page).text
+        new_id = re.search(r'name="form_id" value="([^"]+)"', again)
+        assert new_id is not None
+        assert new_id.group(1) != form_id.group(1)
+
     def test_the_token_may_come_as_a_header(
         self, raw: TestClient, session: Session, physician: User, episode: Episode
     ) -> None:

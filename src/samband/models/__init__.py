@@ -19,7 +19,7 @@ from samband.models.outcomes import (
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration, RecordBlock
 from samband.models.pilots import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
 from samband.models.rounds import Round, RoundNote
-from samband.models.security import LoginAttempt
+from samband.models.security import FormSubmission, LoginAttempt
 from samband.models.visits import DayPlan, StaffShift, Visit
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "EpisodeParticipant",
     "ImportedEpisode",
     "ImportedEvent",
+    "FormSubmission",
     "LoginAttempt",
     "Medication",
     "ObservationSet",

@@ -28,3 +28,14 @@ class LoginAttempt(IdMixin, Base):
     # proxy is trusted)
     address: Mapped[str | None] = mapped_column(String(64))
     success: Mapped[bool]
+
+
+class FormSubmission(Base):
+    """A page form that was sent: each rendered form carries a one-time ``form_id``
+    (``{{ csrf_field() }}``), claimed here when it is posted, so a double-click acts once
+    (issue 10). Rows older than a day are removed as new ones come."""
+
+    __tablename__ = "form_submissions"
+
+    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -421,3 +421,19 @@ def patient_named(session: Session, names: dict[str, uuid.UUID]) -> uuid.UUID | 
         if found is not None:
             return found
     return None
+
+
+def claim_form(session: Session, form_id: str, now: datetime, keep: timedelta) -> bool:
+    """Record that the form was sent; False when it was sent before. Old claims go."""
+    from sqlalchemy.exc import IntegrityError
+
+    from samband.models import FormSubmission
+
+    session.execute(delete(FormSubmission).where(FormSubmission.at < now - keep))
+    try:
+        with session.begin_nested():
+            session.add(FormSubmission(form_id=form_id, at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from samband.config import get_settings
 from samband.kit.errors import Forbidden, Unauthenticated, not_visible
@@ -204,6 +204,16 @@ def require_patient_access(
 def patient_named(session: Session, ids: dict[str, uuid.UUID]) -> uuid.UUID | None:
     """The patient a refused request named (for its access-log row)."""
     return repository.patient_named(session, ids) if ids else None
+
+
+def claim_form(factory: sessionmaker[Session], form_id: str) -> bool:
+    """A page form was posted: True the first time its one-time id is seen, False for a
+    second send (a double-click), in a transaction of its own so that the claim holds
+    whatever the request does next (issue 10)."""
+    from samband.db import unit_of_work
+
+    with unit_of_work(factory) as session:
+        return repository.claim_form(session, form_id, utcnow(), timedelta(days=1))
 
 
 def visibility(ctx: Context) -> Visibility:

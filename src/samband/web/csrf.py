@@ -14,6 +14,11 @@ patient's tablet included, must
 Otherwise the answer is 403 with a page saying to reload the page and try again, and the
 request goes no further (nothing is written).
 
+Every rendered form also carries a one-time ``form_id``. The first post of it claims it
+(``security.service.claim_form``, a table of its own); a second post of the same form — a
+double-click, a resend — does nothing and is sent back (303) to the page it came from, with
+a notice that the form was already sent. A form shown again (after an error) has a new id.
+
 The API (``/api/``) and FHIR (``/fhir/``) are not checked: they authenticate with a bearer
 token in the Authorization header, which a browser never adds by itself, and read no cookie.
 
@@ -30,16 +35,22 @@ from hmac import compare_digest
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samband.config import get_settings
+from samband.security import service as security
 
 COOKIE = "samband_csrf"
 FIELD = "csrf_token"
+FORM_ID = "form_id"
+_FORM_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+# forms that may be sent again as they are: logging in and out, the language
+ONCE_EXEMPT = ("/login", "/logout", "/language")
 HEADER = "x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_CHECKED = ("/api/", "/fhir/", "/static/")
@@ -62,7 +73,9 @@ def csrf_field(context: Any) -> Markup:
     """``{{ csrf_field() }}``: the hidden input every <form method="post"> carries."""
     request = context.get("request")
     token = token_of(request) if request is not None else ""
-    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, escape(token))
+    return Markup(
+        '<input type="hidden" name="{}" value="{}"><input type="hidden" name="{}" value="{}">'
+    ).format(FIELD, escape(token), FORM_ID, secrets.token_urlsafe(16))
 
 
 def _cookie_header(token: str) -> tuple[bytes, bytes]:
@@ -129,18 +142,22 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return again
 
 
-async def _form_token(scope: Scope, body: bytes, receive: Receive) -> str:
+async def _form_fields(scope: Scope, body: bytes, receive: Receive) -> tuple[str, str]:
+    """The form's CSRF token and its one-time id ("" when absent)."""
     content_type = Request(scope).headers.get("content-type", "")
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        return ""
+        return "", ""
     request = Request(scope, _replay(body, receive))
     try:
         form = await request.form()
     except Exception:  # a form that cannot be read carries no token
-        return ""
+        return "", ""
     try:
-        value = form.get(FIELD)
-        return value if isinstance(value, str) else ""
+        token, form_id = form.get(FIELD), form.get(FORM_ID)
+        return (
+            token if isinstance(token, str) else "",
+            form_id if isinstance(form_id, str) and _FORM_ID.fullmatch(form_id) else "",
+        )
     finally:
         await form.close()
 
@@ -165,13 +182,21 @@ class CsrfMiddleware:
         if scope["method"] in UNSAFE:
             body = b""
             refused = _from_elsewhere(request)
+            form_id = ""
             if not refused:
                 body = await _read(receive)
-                sent = request.headers.get(HEADER) or await _form_token(scope, body, receive)
+                token, form_id = await _form_fields(scope, body, receive)
+                sent = request.headers.get(HEADER) or token
                 refused = not (known and sent and compare_digest(sent.encode(), cookie.encode()))
             if refused:
                 await _refusal(request)(scope, receive, send)
                 return
+            if form_id and not scope["path"].startswith(ONCE_EXEMPT):
+                factory = scope["app"].state.sessionmaker
+                first = await anyio.to_thread.run_sync(security.claim_form, factory, form_id)
+                if not first:
+                    await _already_sent(request)(scope, receive, send)
+                    return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
 
@@ -183,6 +208,19 @@ def _setting_cookie(send: Send, token: str) -> Send:
         await send(message)
 
     return sending
+
+
+def _already_sent(request: Request) -> Response:
+    """A form posted a second time: back to the page it came from, which shows what the
+    first post did, with a notice."""
+    back = "/"
+    referer = request.headers.get("referer")
+    if referer and not _from_elsewhere(request):
+        parts = urlsplit(referer)
+        if parts.path.startswith("/") and not parts.path.startswith("//"):
+            query = [q for q in parts.query.split("&") if q and not q.startswith("notice=")]
+            back = parts.path + "?" + "&".join([*query, "notice=form_already_sent"])
+    return RedirectResponse(back, status_code=303)
 
 
 def _refusal(request: Request) -> Response:

@@ -35,6 +35,7 @@ from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.csrf import FIELD as CSRF_FIELD
+from samband.web.csrf import FORM_ID
 from samband.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +52,7 @@ TRANSITION_FORMS = (
 )
 REASON_REQUIRED = {State.READMITTED, State.DECEASED, State.WITHDRAWN}
 NOTICES = {
+    "form_already_sent",
     "registered",
     "assessed",
     "not_eligible",
@@ -89,7 +91,7 @@ async def read_form(request: Request) -> dict[str, str]:
     return {
         key: value
         for key, value in form.multi_items()
-        if isinstance(value, str) and key != CSRF_FIELD
+        if isinstance(value, str) and key not in (CSRF_FIELD, FORM_ID)
     }
 
 

@@ -230,6 +230,10 @@ TEXTS.update(
 # -- patient pages and the care flow as forms (web/patients.py, flow.py, carerequests.py) ------
 _FLOW_TEXTS: dict[str, tuple[str, str]] = {
     # notices after a form was saved
+    "notice.form_already_sent": (
+        "Formuläret var redan skickat – det gjordes en gång. Här är sidan som den ser ut nu.",
+        "The form had already been sent – it was done once. This is the page as it is now.",
+    ),
     "notice.registered": (
         "Patienten är registrerad och flaggad som kandidat.",
         "The patient is registered and flagged as a candidate.",

@@ -1,5 +1,5 @@
 """The care relationship as the law shapes it (issue 10): one open episode per patient,
-shared-record consent on the episode, blocks (spärr)
+shared-record consent on the episode, blocks (spärr); page forms sent once (form_submissions)
 
 Revision ID: 0010
 Revises: 0009
@@ -78,7 +78,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "form_submissions",
+        sa.Column("form_id", sa.String(length=64), nullable=False),
+        sa.Column("at", samband.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("form_id", name=op.f("pk_form_submissions")),
+    )
+    op.create_index(op.f("ix_form_submissions_at"), "form_submissions", ["at"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_form_submissions_at"), table_name="form_submissions")
+    op.drop_table("form_submissions")
     op.drop_index(op.f("ix_record_blocks_patient_id"), table_name="record_blocks")
     op.drop_table("record_blocks")
     op.drop_index("uq_episodes_one_open_per_patient", table_name="episodes")

@@ -49,3 +49,17 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest ? event.target.closest("[data-print]") : null;
   if (button) { window.print(); }
 });
+
+// A form is sent once: a second click while the first send is under way does nothing (the
+// server also refuses a form id it has seen: web/csrf.py). Coming back to the page (the
+// browser's back button) makes its forms sendable again.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset.sending) { event.preventDefault(); return; }
+  form.dataset.sending = "1";
+});
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (form) {
+    delete form.dataset.sending;
+  });
+});
