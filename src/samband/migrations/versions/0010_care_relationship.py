@@ -77,7 +77,6 @@ def upgrade() -> None:
         op.f("ix_record_blocks_patient_id"), "record_blocks", ["patient_id"], unique=False
     )
 
-
     op.create_table(
         "form_submissions",
         sa.Column("form_id", sa.String(length=64), nullable=False),
