@@ -298,7 +298,7 @@ class TestBundle:
         [
             ({"type": "batch"}, 422, "type"),
             ({"entry": []}, 422, "Bundle.entry"),
-            ({"resourceType": "Observation"}, 400, "resourceType"),
+            ({"resourceType": "Observation"}, 422, "resourceType"),
         ],
     )
     def test_a_bundle_that_is_not_a_transaction_is_refused(
@@ -333,9 +333,9 @@ class TestBadResources:
     @pytest.mark.parametrize(
         ("resource", "status", "where"),
         [
-            ({"resourceType": "Observation", "status": "final"}, 400, "Observation.code"),
+            ({"resourceType": "Observation", "status": "final"}, 422, "Observation.code"),
             ({"resourceType": "Patient"}, 422, "Observation"),
-            ("not an object", 400, "Observation"),
+            ("not an object", 422, "Observation"),
         ],
     )
     def test_structure(

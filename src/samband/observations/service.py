@@ -609,6 +609,7 @@ def get(ctx: Context, observation_id: uuid.UUID) -> ObservationView:
         resource_type=RESOURCE,
         resource_id=row.id,
         subject=f"observation {row.id}",
+        episode_id=row.episode_id,
     )
     return _views(ctx, [row])[0]
 

@@ -299,6 +299,8 @@ def change_status(ctx: Context, visit_id: uuid.UUID, data: VisitStatusChange) ->
         resource_type=RESOURCE,
         resource_id=visit.id,
         subject=f"visit {visit.id}",
+        episode_id=visit.episode_id,
+        record=False,  # a visit is shared with whoever makes it (home care too)
     )
     target = VisitStatus(data.to.value)
     if not planner:
