@@ -149,3 +149,52 @@ class TestAnswer:
         assert response.status_code == 404
         session.refresh(request)
         assert request.state == "sent"
+
+
+class TestHomeCare:
+    def test_home_care_sees_its_request_without_the_medication_list_and_is_told_why(
+        self, client: TestClient, session: Session
+    ) -> None:
+        """Social services get no medication list (decision 0010): the page says so, and
+        never "none" where the patient has medications."""
+        from tests.factories import make_organisation, make_user
+
+        w = make_world(session)
+        home_care = make_organisation(
+            session,
+            kind="municipal_home_care",
+            authority_kind="municipality",
+            authority_name="Falu kommun",
+            name="Hemtjänsten Falun",
+        )
+        coordinator = make_user(session, home_care, role="coordinator")
+        patient = make_patient(session, given_name="Lisa", registered_by=w.nurse)
+        episode = make_episode(session, patient, unit=w.ward, state="consented")
+        make_care_plan(session, episode, by=w.nurse)
+        make_medication(session, episode, by=w.physician, drug="Cefotaxim")
+        login(client, session, w.nurse)
+        sent = client.post(
+            f"/episodes/{episode.id}/care-request",
+            data={
+                "kind": "home_care",
+                "to_organisation_id": str(home_care.id),
+                "message": "Hjälp med inköp",
+                "answer_within_hours": "24",
+            },
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        request = session.scalar(select(CareRequest).where(CareRequest.episode_id == episode.id))
+        assert request is not None
+        assert request.medication_snapshot == []
+
+        login(client, session, coordinator)
+        page = client.get(f"/care-requests/{request.id}")
+        assert page.status_code == 200
+        assert "Läkemedelslistan skickas inte till hemtjänsten" in page.text
+        assert "Cefotaxim" not in page.text
+        patient_page = client.get(f"/patients/{patient.id}")
+        assert patient_page.status_code == 200
+        assert "Det som delas med er" in patient_page.text
+        assert "Cefotaxim" not in patient_page.text
+        assert client.get(f"/episodes/{episode.id}/medications").status_code in (403, 404)

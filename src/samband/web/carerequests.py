@@ -94,6 +94,10 @@ def _request_page(
         r=CareRequestRead.of(care_request, patient_id),
         patient=patients.get(ctx, patient_id),
         orgs=_organisation_names(ctx),
+        # a request to municipal home care (social services) carries no medication list
+        # (docs/decisions/0010): say so, never "none"
+        medications_shared=organisations.get_organisation(ctx, care_request.to_organisation_id).kind
+        != "municipal_home_care",
         answers=_answers(ctx, care_request),
         errors=errors,
         values=values or {},

@@ -602,6 +602,12 @@ _FLOW_TEXTS: dict[str, tuple[str, str]] = {
     "patient.years": ("år", "years"),
     "patient.address": ("Adress", "Address"),
     "patient.no_episode": ("Ingen episod av vård i hemmet.", "No episode of care at home."),
+    "req.medications_not_shared": (
+        "Läkemedelslistan skickas inte till hemtjänsten (socialtjänst, inte hälso- och "
+        "sjukvård). Frågor om läkemedel: kontakta den ansvariga enheten.",
+        "The medication list is not sent to home care (social services, not health care). "
+        "Questions about medication: contact the responsible unit.",
+    ),
     "patient.shared_with_you": ("Det som delas med er", "What is shared with you"),
     "patient.record_not_shared": (
         "Hemtjänsten ser personuppgifter, kontakter och de vårdbegäran som skickats till er – "
