@@ -384,7 +384,8 @@ class TestSocialServicesSeeWhatThePlanShares:
         ):
             assert client.get(path, headers=headers).status_code == 404, path
         assert client.get("/api/v1/episodes", headers=headers).json()["total"] == 0
-        assert client.get("/api/v1/alerts", headers=headers).json() == []
+        # the record's lists are refused outright rather than shown empty
+        assert client.get("/api/v1/alerts", headers=headers).status_code == 403
 
 
 class TestConsentToSharedRecords:

@@ -292,6 +292,7 @@ def list_alerts(
     """Alerts of the patients the caller may see (each patient logged), the most severe
     first, then the oldest. Default: the active ones (not closed)."""
     ctx.actor.require(Permission.PATIENT_READ)
+    ctx.actor.require_record()
     rows = repository.search(
         ctx.session,
         visibility(ctx),

@@ -130,6 +130,7 @@ def units_for_rounds(ctx: Context) -> list[Unit]:
     """Units the caller may open a round for (their own hospital units, and the units
     responsible for patients whose care they share)."""
     ctx.actor.require(Permission.PATIENT_READ)
+    ctx.actor.require_record()
     return repository.units_for_rounds(
         ctx.session, ctx.actor.organisation_id, visibility(ctx), ROUND_KINDS
     )

@@ -36,6 +36,15 @@ class Actor:
         medical record."""
         return self.organisation_kind == "municipal_home_care"
 
+    def require_record(self) -> None:
+        """The medical record (alerts, rounds, …) is not for social services: a list of it
+        would only say "none" where there is data (docs/decisions/0010)."""
+        if self.is_social_services:
+            raise Forbidden(
+                "municipal home care (social services) does not read the medical record; "
+                "ask the responsible unit"
+            )
+
     def can(self, permission: Permission) -> bool:
         return permission in permissions_of(self.role)
 

@@ -612,4 +612,8 @@ _SV += [
         re.compile(r"^only the responsible organisation adds other organisations.*$"),
         lambda m: "Bara den ansvariga organisationen lägger till andra organisationer",
     ),
+    (
+        re.compile(r"^municipal home care \(social services\) does not read the medical .*$"),
+        lambda m: "Hemtjänsten (socialtjänst) läser inte journalen; fråga den ansvariga enheten",
+    ),
 ]
