@@ -157,6 +157,13 @@ class TestRegisteringRevealsNothing:
         # the stored record is unchanged
         session.refresh(world.patient)
         assert world.patient.family_name != "Probe"
+        # and what follows cannot tell them apart: neither gives a care relationship
+        known_read = client.get(f"/api/v1/patients/{body['id']}", headers=headers)
+        new_read = client.get(f"/api/v1/patients/{new.json()['id']}", headers=headers)
+        assert known_read.status_code == new_read.status_code == 404
+        assert known_read.json()["detail"].replace(body["id"], "X") == new_read.json()[
+            "detail"
+        ].replace(new.json()["id"], "X")
 
     def test_no_care_relationship_follows(
         self, client: TestClient, session: Session, world: World

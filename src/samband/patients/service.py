@@ -9,7 +9,7 @@ from samband.config import get_settings
 from samband.kit import personnummer
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
 from samband.kit.time import utcnow
-from samband.models import EmergencyAccess, Patient, PatientRegistration, RecordBlock
+from samband.models import EmergencyAccess, Patient, RecordBlock
 from samband.patients import repository
 from samband.patients.schemas import (
     BlockCreate,
@@ -26,11 +26,12 @@ from samband.security.service import log_listed, require_patient_access, visibil
 def register(ctx: Context, data: PatientCreate) -> tuple[Patient, bool]:
     """Register a patient. Returns (patient, created).
 
-    A personnummer that is already registered reveals nothing (docs/decisions/0010): the
-    answer is built from what the caller sent, with the existing record's id, and looks the
-    same as for a new patient; the stored record is not changed and no care relationship
-    starts. The caller's organisation gets one by flagging the patient as a candidate (with a
-    written reason, reviewed by the auditor) or by being made a participant of an episode.
+    Registering reveals nothing (docs/decisions/0010): the answer is built from what the
+    caller sent, with the record's id, the same for a new and a known personnummer; a known
+    record is not changed; and neither starts a care relationship, so that what follows
+    (reading the record) cannot tell them apart either. The caller's organisation gets one by
+    flagging the patient as a candidate (with a written reason, reviewed by the auditor) or
+    by being made a participant of an episode.
     """
     ctx.actor.require(Permission.PATIENT_WRITE)
     _check_primary_care(ctx, data.listed_primary_care_id)
@@ -63,14 +64,8 @@ def register(ctx: Context, data: PatientCreate) -> tuple[Patient, bool]:
     if echo.id is None:
         echo.id = uuid.uuid4()
     repository.add(ctx.session, echo)
-    repository.add_registration(
-        ctx.session,
-        PatientRegistration(
-            patient_id=echo.id,
-            organisation_id=ctx.actor.organisation_id,
-            user_id=ctx.actor.user_id,
-        ),
-    )
+    # No care relationship either: whether the next read answers 200 or 404 must not tell
+    # a new personnummer from a known one. Flagging the candidate starts the relationship.
     ctx.log.record(
         patient_id=echo.id,
         action="create",
