@@ -100,21 +100,35 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"a {kind.__name__} cannot be hashed")
 
 
+_HASHED = ("logged_at", *CONTENT_COLUMNS)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
-def canonical(row: Mapping[str, Any]) -> bytes:
+def canonical(row: Mapping[str, Any], memo: dict[Any, Any] | None = None) -> bytes:
     """The bytes a row's hash is computed over: the version, seq, the previous row's hash,
     logged_at and every content column, in that order, as a compact JSON array (UTF-8,
-    characters other than ASCII as they are)."""
-    values = [VERSION, row["seq"], row["prev_hash"], _plain(row["logged_at"])]
-    values.extend([_plain(row[name]) for name in CONTENT_COLUMNS])
+    characters other than ASCII as they are). ``memo``: plain forms already made (the rows
+    of one request share their user, organisation, times …); the bytes are the same."""
+    if memo is None:
+        memo = {}
+    values = [VERSION, row["seq"], row["prev_hash"]]
+    for name in _HASHED:
+        value = row[name]
+        kind = type(value)
+        if kind in _AS_IS:
+            values.append(value)
+            continue
+        key = (kind, value)
+        plain = memo.get(key)
+        if plain is None:
+            plain = memo[key] = _plain(value)
+        values.append(plain)
     return _ENCODE(values).encode()
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
+def row_hash(row: Mapping[str, Any], memo: dict[Any, Any] | None = None) -> str:
     """SHA-256 (hex) of ``canonical(row)``."""
-    return hashlib.sha256(canonical(row)).hexdigest()
+    return hashlib.sha256(canonical(row, memo)).hexdigest()
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -141,12 +155,13 @@ def link(rows: Sequence[MutableMapping[str, Any]], head: Head, now: datetime) ->
         logged_at = max(logged_at, head.logged_at)
     logged_at = max(logged_at, *(row["at"] for row in rows))
     seq, previous = head.seq, head.row_hash
+    memo: dict[Any, Any] = {}
     for row in rows:
         seq += 1
         row["seq"] = seq
         row["logged_at"] = logged_at
         row["prev_hash"] = previous
-        previous = row["row_hash"] = row_hash(row)
+        previous = row["row_hash"] = row_hash(row, memo)
     return Head(seq=seq, row_hash=previous, logged_at=logged_at)
 
 
