@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -36,6 +37,24 @@ def _database_url(tmp_dir: Path) -> str:
 
 
 _grant_notes: list[str] = []  # what granting the app role said (e.g. it could not be made)
+
+
+def postgres_admin(url: str) -> Any:
+    """An autocommit psycopg connection to the server's `postgres` database, as the owner of
+    ``url``: to create and drop a test's own database."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    conninfo = {
+        "host": server.host or "127.0.0.1",
+        "port": server.port or 5432,
+        "user": server.username or "postgres",
+        "password": server.password,
+    }
+    return psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in conninfo.items() if v}
+    )
 
 
 def app_role_url(owner_url: str) -> str:

@@ -34,7 +34,7 @@ from samband.db import make_engine, make_sessionmaker, unit_of_work
 from samband.kit.time import utcnow
 from samband.models import AuditChainHead, AuditEvent
 from samband.security.context import AccessLog
-from tests.conftest import APP_ROLE, app_role_url
+from tests.conftest import APP_ROLE, app_role_url, postgres_admin
 
 EVENTS = AuditEvent.__table__
 HEADS = AuditChainHead.__table__
@@ -46,21 +46,6 @@ runner = CliRunner()
 
 
 # -- the databases ---------------------------------------------------------------------------------
-
-
-def _psycopg_admin(url: str) -> Any:
-    import psycopg
-
-    server = make_url(url)
-    conninfo = {
-        "host": server.host or "127.0.0.1",
-        "port": server.port or 5432,
-        "user": server.username or "postgres",
-        "password": server.password,
-    }
-    return psycopg.connect(
-        dbname="postgres", autocommit=True, **{k: v for k, v in conninfo.items() if v}
-    )
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +64,14 @@ def postgresql_template() -> Iterator[str]:
     if not ON_POSTGRESQL:
         pytest.skip("PostgreSQL: set SAMBAND_TEST_DATABASE_URL")
     name = f"{make_url(PG_URL).database}_tamper_template"
-    with _psycopg_admin(PG_URL) as admin:
+    with postgres_admin(PG_URL) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     notes = migrate.upgrade_and_grant(url, APP_ROLE)
     assert not [n for n in notes if "does not exist" in n], notes
     yield name
-    with _psycopg_admin(PG_URL) as admin:
+    with postgres_admin(PG_URL) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -163,7 +148,7 @@ def log_db(
     else:
         template = request.getfixturevalue("postgresql_template")
         dropped = f"{make_url(PG_URL).database}_tamper"
-        with _psycopg_admin(PG_URL) as admin:
+        with postgres_admin(PG_URL) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{dropped}" TEMPLATE "{template}"')
         owner = make_url(PG_URL).set(database=dropped).render_as_string(hide_password=False)
@@ -177,7 +162,7 @@ def log_db(
     database.dispose()
     get_settings.cache_clear()
     if dropped:
-        with _psycopg_admin(PG_URL) as admin:
+        with postgres_admin(PG_URL) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
 
 

@@ -36,7 +36,7 @@ from samband.app import create_app
 from samband.db import make_engine, make_sessionmaker
 from samband.kit.time import utcnow
 from samband.models import Alert, AlertCause, Episode, ObservationSet, ReservedBed
-from tests.conftest import APP_ROLE
+from tests.conftest import APP_ROLE, postgres_admin
 from tests.factories import (
     auth,
     make_episode,
@@ -49,27 +49,12 @@ from tests.factories import (
 PG_URL = os.environ.get("SAMBAND_TEST_DATABASE_URL", "")
 
 
-def _admin(url: str) -> Any:
-    import psycopg
-
-    server = make_url(url)
-    conninfo = {
-        "host": server.host or "127.0.0.1",
-        "port": server.port or 5432,
-        "user": server.username or "postgres",
-        "password": server.password,
-    }
-    return psycopg.connect(
-        dbname="postgres", autocommit=True, **{k: v for k, v in conninfo.items() if v}
-    )
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A migrated database of its own, as the service connects to it."""
     if PG_URL.startswith("postgresql"):
         name = f"{make_url(PG_URL).database}_concurrency"
-        with _admin(PG_URL) as admin:
+        with postgres_admin(PG_URL) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
         owner_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
@@ -78,7 +63,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         engine = make_engine(app_url.render_as_string(hide_password=False))
         yield engine
         engine.dispose()
-        with _admin(PG_URL) as admin:
+        with postgres_admin(PG_URL) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         return
     path: Path = tmp_path_factory.mktemp("concurrency") / "race.db"

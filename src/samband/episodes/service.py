@@ -63,37 +63,30 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
     the responsible unit's organisation take part, and the new care relationship is logged
     for the auditor's review. Other organisations are added by the responsible one."""
     actor = ctx.actor
-    if not actor.can(Permission.EPISODE_CREATE):
+
+    def refused(reason: str) -> None:
+        """Every refused flag is in the access log, with the patient it named."""
         ctx.log.record(
             patient_id=data.patient_id,
             action="create",
             resource_type="episode",
             resource_id=data.patient_id,
             allowed=False,
-            reason=f"role {actor.role} lacks {Permission.EPISODE_CREATE.value}",
+            reason=reason,
         )
+
+    if not actor.can(Permission.EPISODE_CREATE):
+        refused(f"role {actor.role} lacks {Permission.EPISODE_CREATE.value}")
         actor.require(Permission.EPISODE_CREATE)
     if actor.is_social_services or not repository.patient_exists(ctx.session, data.patient_id):
-        ctx.log.record(
-            patient_id=data.patient_id,
-            action="create",
-            resource_type="episode",
-            resource_id=data.patient_id,
-            allowed=False,
-            reason="social services do not start episodes of care"
+        refused(
+            "social services do not start episodes of care"
             if actor.is_social_services
-            else "no such patient",
+            else "no such patient"
         )
         raise not_visible(f"patient {data.patient_id}", field="patient_id")
     if not data.reason:
-        ctx.log.record(
-            patient_id=data.patient_id,
-            action="create",
-            resource_type="episode",
-            resource_id=data.patient_id,
-            allowed=False,
-            reason="flagging without a written reason",
-        )
+        refused("flagging without a written reason")
         raise InvalidInput(
             "write why the patient is a candidate: flagging starts a care relationship, "
             "which the auditor reviews",
@@ -118,6 +111,7 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
             field="responsible_unit_id",
         )
     if data.participants and unit.organisation_id != actor.organisation_id:
+        refused("participants named by an organisation that is not the responsible one")
         raise Forbidden(
             "only the responsible organisation adds other organisations to the episode; "
             "flag the candidate without participants"
@@ -126,14 +120,7 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
     # index on open episodes is the last line (two concurrent flags: one commits, one 409).
     repository.lock_patient(ctx.session, data.patient_id)
     for open_episode in repository.open_episodes_of(ctx.session, data.patient_id):
-        ctx.log.record(
-            patient_id=data.patient_id,
-            action="create",
-            resource_type="episode",
-            resource_id=data.patient_id,
-            allowed=False,
-            reason=f"the patient already has an open episode ({open_episode.id})",
-        )
+        refused(f"the patient already has an open episode ({open_episode.id})")
         raise Conflict(
             "the patient already has an open episode of hospital care at home; contact "
             "its responsible unit",

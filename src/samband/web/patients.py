@@ -305,24 +305,8 @@ def plan_version(
     number: int,
     episode_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
+    ctx.actor.require_record()  # a care-plan version is the record: not for social services
     patient = patients.get(ctx, patient_id)
-    if ctx.actor.is_social_services:
-        # Home care (social services) sees what is shared with it, not the record.
-        found, _ = carerequests.search(
-            ctx, direction=None, state=None, episode_id=None, limit=100, offset=0
-        )
-        return render(
-            request,
-            "patient_page.html",
-            ctx,
-            patient=patient,
-            age=age(patient),
-            episode=None,
-            record_hidden=True,
-            shared_requests=[CareRequestRead.of(r, pid) for r, pid in found if pid == patient.id],
-            notice=notice_of(request),
-            names={},
-        )
     history, _ = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
     )
