@@ -18,7 +18,8 @@ from samband.audit import integrity
 from samband.db import make_engine, make_sessionmaker, unit_of_work
 from samband.kit.time import utcnow
 from samband.models import AuditEvent
-from tests.audit.test_tamper import ON_POSTGRESQL, PG_URL, _psycopg_admin
+from tests.audit.test_tamper import ON_POSTGRESQL, PG_URL
+from tests.conftest import postgres_admin
 
 EVENTS = AuditEvent.__table__
 
@@ -31,11 +32,11 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if not ON_POSTGRESQL:
         pytest.skip("PostgreSQL: set SAMBAND_TEST_DATABASE_URL")
     name = f"{make_url(PG_URL).database}_backfill"
-    with _psycopg_admin(PG_URL) as admin:
+    with postgres_admin(PG_URL) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with _psycopg_admin(PG_URL) as admin:
+    with postgres_admin(PG_URL) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
