@@ -219,6 +219,50 @@ class EpisodeAccess:
     emergency: bool
 
 
+def _episode_related(
+    episode: Any,
+    responsible: Any,
+    *,
+    organisation_id: uuid.UUID,
+    care_provider: str,
+    now: datetime,
+    days_after_end: int,
+) -> ColumnElement[bool]:
+    """The organisation may read this episode's record (docs/decisions/0010): it takes part
+    in the episode (with the patient's consent to shared records when it belongs to another
+    care provider than ``responsible``, the episode's responsible organisation), or belongs
+    to the responsible organisation's care provider and has a care relationship with the
+    patient (inner confidentiality is per care provider). Blocks are separate
+    (``_blocked``). One rule for the single check and the lists."""
+    since = now - timedelta(days=days_after_end)
+    kind, name = _provider(care_provider)
+    participant = aliased(EpisodeParticipant)
+    takes_part = exists(
+        select(participant.id).where(
+            participant.episode_id == episode.id,
+            participant.organisation_id == organisation_id,
+        )
+    )
+    same_provider = and_(responsible.authority_kind == kind, responsible.authority_name == name)
+    return or_(
+        and_(
+            takes_part,
+            or_(episode.ended_at.is_(None), episode.ended_at >= since),
+            or_(same_provider, episode.shared_records_consent.is_(True)),
+        ),
+        and_(
+            same_provider,
+            care_relationship_clause(
+                episode.patient_id,
+                organisation_id=organisation_id,
+                care_provider=care_provider,
+                now=now,
+                days_after_end=days_after_end,
+            ),
+        ),
+    )
+
+
 def access_to_episode(
     session: Session,
     episode_id: uuid.UUID,
@@ -229,39 +273,16 @@ def access_to_episode(
     now: datetime,
     days_after_end: int,
 ) -> EpisodeAccess:
-    """Whether the caller may read this episode's record (docs/decisions/0010): its
-    organisation takes part in the episode (with the patient's consent to shared records
-    when it belongs to another care provider), or belongs to the responsible organisation's
-    care provider and has a care relationship with the patient (inner confidentiality is per
-    care provider); and no block (spärr) of the responsible organisation's documentation
-    stands in the way, unless the caller is that organisation."""
-    since = now - timedelta(days=days_after_end)
-    kind, name = _provider(care_provider)
-    participant = aliased(EpisodeParticipant)
-    takes_part = exists(
-        select(participant.id).where(
-            participant.episode_id == Episode.id,
-            participant.organisation_id == organisation_id,
-        )
-    )
-    same_provider = and_(Organisation.authority_kind == kind, Organisation.authority_name == name)
-    current = or_(Episode.ended_at.is_(None), Episode.ended_at >= since)
-    related = or_(
-        and_(
-            takes_part,
-            current,
-            or_(same_provider, Episode.shared_records_consent.is_(True)),
-        ),
-        and_(
-            same_provider,
-            care_relationship_clause(
-                Episode.patient_id,
-                organisation_id=organisation_id,
-                care_provider=care_provider,
-                now=now,
-                days_after_end=days_after_end,
-            ),
-        ),
+    """Whether the caller may read this episode's record (``_episode_related``), whether a
+    block (spärr) of the responsible organisation's documentation stands in the way (not for
+    that organisation itself), and whether the user holds emergency access."""
+    related = _episode_related(
+        Episode,
+        Organisation,
+        organisation_id=organisation_id,
+        care_provider=care_provider,
+        now=now,
+        days_after_end=days_after_end,
     )
     blocked = and_(
         Organisation.id != organisation_id, _blocked(Episode.patient_id, Organisation.id)
@@ -320,34 +341,15 @@ def visible_episodes_clause(
     nobody else (docs/decisions/0010); emergency access shows the patient's episodes."""
     if record and visibility.social_services:
         return false()
-    since = visibility.now - timedelta(days=visibility.days_after_end)
-    kind, name = _provider(visibility.care_provider)
     organisation_id = visibility.organisation_id
-    episode, participant = aliased(Episode), aliased(EpisodeParticipant)
-    unit, responsible = aliased(Unit), aliased(Organisation)
-    takes_part = exists(
-        select(participant.id).where(
-            participant.episode_id == episode.id,
-            participant.organisation_id == organisation_id,
-        )
-    )
-    same_provider = and_(responsible.authority_kind == kind, responsible.authority_name == name)
-    related = or_(
-        and_(
-            takes_part,
-            or_(episode.ended_at.is_(None), episode.ended_at >= since),
-            or_(same_provider, episode.shared_records_consent.is_(True)),
-        ),
-        and_(
-            same_provider,
-            care_relationship_clause(
-                episode.patient_id,
-                organisation_id=organisation_id,
-                care_provider=visibility.care_provider,
-                now=visibility.now,
-                days_after_end=visibility.days_after_end,
-            ),
-        ),
+    episode, unit, responsible = aliased(Episode), aliased(Unit), aliased(Organisation)
+    related = _episode_related(
+        episode,
+        responsible,
+        organisation_id=organisation_id,
+        care_provider=visibility.care_provider,
+        now=visibility.now,
+        days_after_end=visibility.days_after_end,
     )
     unblocked = or_(
         responsible.id == organisation_id, ~_blocked(episode.patient_id, responsible.id)
