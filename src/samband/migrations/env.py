@@ -13,12 +13,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _ours(name: str | None, type_: str, _parent: object) -> bool:
+    """What Alembic compares: everything but procrastinate's own schema (the job queue on
+    PostgreSQL, created by migration 0012 from procrastinate's shipped SQL)."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,6 +8,7 @@ from samband.models.careplans import CarePlan, CarePlanAcknowledgement, CarePlan
 from samband.models.carerequests import CareRequest
 from samband.models.episodes import ChecklistItem, Episode, EpisodeEvent, EpisodeParticipant
 from samband.models.medications import Medication
+from samband.models.notifications import LocalJob, Notification, NotificationDelivery
 from samband.models.observations import ObservationSet, Spo2ScaleDecision
 from samband.models.organisations import ApiToken, Organisation, ReservedBed, Unit, User
 from samband.models.outcomes import (
@@ -46,6 +47,9 @@ __all__ = [
     "FormSubmission",
     "LoginAttempt",
     "Medication",
+    "LocalJob",
+    "Notification",
+    "NotificationDelivery",
     "ObservationSet",
     "Organisation",
     "OutcomeImport",

@@ -68,6 +68,10 @@ class User(IdMixin, CreatedMixin, Base):
     unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
     skills: Mapped[list[Any]] = mapped_column(default=list)
     phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # the channels notifications go out on, in order of preference (issue 11): app always,
+    # then e.g. ["sms", "email"]; a failed channel falls back to the next
+    notify_channels: Mapped[list[Any]] = mapped_column(default=list)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
