@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 os.environ.setdefault("SAMBAND_ALERT_TICK_SECONDS", "0")
 # Nor does the app write access-log checkpoints (tests/audit take them themselves).
 os.environ.setdefault("SAMBAND_AUDIT_CHECKPOINT_MINUTES", "0")
+# the tests run the jobs themselves (samband.jobs.queue.run_pending), never in the background
+os.environ.setdefault("SAMBAND_JOBS_IN_APP", "false")
 APP_ROLE = os.environ.get("SAMBAND_DATABASE_APP_ROLE") or "samband_app"
 
 from samband import migrate  # noqa: E402

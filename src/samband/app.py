@@ -92,29 +92,31 @@ class _Samband(FastAPI):
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The periodic alert checks (missed measurements, escalation) run in the background
-    every SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`),
-    and a checkpoint of the access log's chain is written every
+    """The job queue's jobs run in this process when it is the one to run them (SQLite, or
+    SAMBAND_JOBS_IN_APP=true; on PostgreSQL `samband worker` does): notification deliveries,
+    day-plan solves, and the periodic alert checks (missed measurements, escalation) every
+    SAMBAND_ALERT_TICK_SECONDS (0: off, as in the tests; use `samband alerts tick`), and a
+    checkpoint of the access log's chain is written every
     SAMBAND_AUDIT_CHECKPOINT_MINUTES (0: off; `samband audit checkpoint` from cron instead).
 
     At the first start in a process the garbage collector is settled for large requests
     (``settle_garbage_collector``)."""
-    from samband.alerts import periodic
     from samband.audit import integrity
+    from samband.jobs import local
 
     settle_garbage_collector()
 
     settings = get_settings()
     factory = app.state.sessionmaker
     tasks = []
-    if settings.alert_tick_seconds:
-        tasks.append(asyncio.create_task(periodic.loop(factory, settings.alert_tick_seconds)))
     if settings.audit_checkpoint_minutes:
         directory = settings.resolved_audit_checkpoint_dir()
         minutes = settings.audit_checkpoint_minutes
         tasks.append(asyncio.create_task(integrity.loop(factory, minutes, directory)))
+    runner = local.running(factory) if settings.runs_jobs_in_app() else contextlib.nullcontext()
     try:
-        yield
+        async with runner:
+            yield
     finally:
         for task in tasks:
             task.cancel()
@@ -148,6 +150,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.carerequests.router import router as care_requests
     from samband.episodes.router import router as episodes
     from samband.medications.router import router as medications
+    from samband.notifications.router import router as notifications
     from samband.observations.router import fhir_router
     from samband.observations.router import router as observations
     from samband.organisations.router import router as organisations
@@ -179,6 +182,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         pilots,
         fhir_router,
         audit,
+        notifications,
         *web,
     ]
 

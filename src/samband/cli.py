@@ -7,6 +7,7 @@ fix are printed to standard error with what to do, and the command exits with st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -187,21 +188,132 @@ def db_check() -> None:
 # -- serve and demo ---------------------------------------------------------------------------
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, workers: int = 1, job_workers: int = 0) -> None:
+    """uvicorn with ``workers`` app processes; and ``job_workers`` procrastinate workers
+    beside it when the jobs do not run in the app (PostgreSQL), stopped with it."""
+    import subprocess
+    import sys
+
     import uvicorn
 
+    from samband.config import get_settings
+
+    settings = get_settings()
+    children: list[subprocess.Popen[bytes]] = []
+    if settings.runs_jobs_in_app():
+        typer.echo("jobs: run by the app process (embedded queue)")
+    elif job_workers:
+        for _ in range(job_workers):
+            children.append(subprocess.Popen([sys.executable, "-m", "samband", "worker"]))  # noqa: S603
+        typer.echo(f"jobs: {job_workers} procrastinate worker(s) started beside the app")
+    else:
+        typer.echo("jobs: none run here — start `samband worker` (PostgreSQL)")
     typer.echo(f"Samband on http://{host}:{port}  (API docs: /docs, OpenAPI: /openapi.json)")
-    uvicorn.run("samband.app:create_app", factory=True, host=host, port=port)
+    try:
+        uvicorn.run("samband.app:create_app", factory=True, host=host, port=port, workers=workers)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, max=64, help="App processes (uvicorn workers).")
+]
+JobWorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--job-workers",
+        min=0,
+        max=16,
+        help="PostgreSQL: procrastinate workers to start beside the app (0: run "
+        "`samband worker` yourself). SQLite: the app runs the jobs itself.",
+    ),
+]
 
 
 @app.command()
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Serve the API (and the pages) with uvicorn."""
-    _serve(host, port)
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    workers: WorkersOption = 1,
+    job_workers: JobWorkersOption = 0,
+) -> None:
+    """Serve the API (and the pages) with uvicorn, in ``--workers`` processes."""
+    _serve(host, port, workers, job_workers)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Jobs run at the same time in this worker.")
+    ] = 4,
+) -> None:
+    """Run the job queue's worker (PostgreSQL: procrastinate): notification deliveries with
+    retries, the alert checks every SAMBAND_ALERT_TICK_SECONDS (once per interval however
+    many workers run), day-plan solves and long reports. Stop with Ctrl-C (running jobs end
+    first). With SQLite the app process runs the jobs itself; this then runs them too."""
+    from samband.jobs import local
+    from samband.jobs.worker import run_worker
+
+    url = _database_url()
+    if not url.startswith("postgresql"):
+        import asyncio
+
+        from samband.db import make_engine, make_sessionmaker
+
+        typer.echo("SQLite: running the embedded job queue in this process (Ctrl-C stops)")
+        factory = make_sessionmaker(make_engine(url))
+
+        async def forever() -> None:
+            async with local.running(factory):
+                while True:
+                    await asyncio.sleep(3600)
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(forever())
+        return
+    typer.echo(f"procrastinate worker on {_safe_url(url)} (concurrency {concurrency})")
+    run_worker(url, concurrency=concurrency)
+
+
+jobs_app = _group("jobs", "The job queue: run due jobs now, see what waits.")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    periodic: Annotated[
+        bool, typer.Option("--periodic/--no-periodic", help="Defer the periodic tasks first.")
+    ] = False,
+) -> None:
+    """Run every due job now in this process, then stop (cron, or an operator's nudge).
+    Prints {"succeeded", "retried", "failed", "errors"} as JSON; exit 1 if a job failed."""
+    from samband.db import make_engine, make_sessionmaker
+    from samband.jobs.queue import run_pending
+
+    engine = make_engine(_database_url())
+    try:
+        result = run_pending(make_sessionmaker(engine), periodic_too=periodic)
+    finally:
+        engine.dispose()
+    typer.echo(
+        json.dumps(
+            {
+                "succeeded": result.succeeded,
+                "retried": result.retried,
+                "failed": result.failed,
+                "errors": result.errors,
+            }
+        )
+    )
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -211,6 +323,17 @@ def demo(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Start the server after loading.")
     ] = True,
+    workers: WorkersOption = 1,
+    job_workers: Annotated[
+        int,
+        typer.Option(
+            "--job-workers",
+            min=0,
+            max=16,
+            help="PostgreSQL: procrastinate workers started beside the app (SQLite: the app "
+            "runs the jobs).",
+        ),
+    ] = 1,
 ) -> None:
     """Upgrade the database, load the demo data (once; it is idempotent) and serve."""
     from samband import demo as demo_data
@@ -222,7 +345,7 @@ def demo(
     typer.echo(f"\nDemo logins (password for all: {demo_data.DEMO_PASSWORD}):")
     _table(["username", "name", "role", "organisation"], demo_data.demo_logins())
     if serve:
-        _serve(host, port)
+        _serve(host, port, workers, job_workers)
 
 
 # -- organisations and users ------------------------------------------------------------------

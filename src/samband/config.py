@@ -70,6 +70,35 @@ class Settings(BaseSettings):
     # observation sets (the most one request takes) is about 0.6 MiB.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
+    # -- the job queue and notifications (issue 11; decision 0013) --
+    # Whether the app process runs the jobs itself: None (default) = yes on SQLite, no on
+    # PostgreSQL (run `samband worker` there).
+    jobs_in_app: bool | None = None
+    # Where links in e-mails and text messages point (the address staff open Samband at).
+    public_url: str = "http://127.0.0.1:8000"
+    # E-mail: smtp://host:port, smtp+starttls://user:pw@host:587, smtps://user:pw@host:465;
+    # empty: no e-mail is sent (deliveries fail over to the next channel).
+    smtp_url: str = ""
+    smtp_from: str = "Samband <samband@localhost>"
+    # SMS through Sinch's REST API (docs/deployment.md): the service plan's base URL and its
+    # bearer token; empty: no SMS is sent.
+    sms_url: str = ""
+    sms_token: str = ""
+    sms_sender: str = "Samband"
+
+    def runs_jobs_in_app(self) -> bool:
+        if self.jobs_in_app is not None:
+            return self.jobs_in_app
+        return not self.resolved_database_url().startswith("postgresql")
+
+    # -- the live overview (issue 11; docs/decisions/0016-live-overview.md) --
+    # A patient shown on the overview is logged once per user and patient in this many
+    # minutes (opening the patient's record is logged every time; docs/security.md).
+    overview_log_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # How often each app process asks the database what changed, for the pages' event
+    # streams (seconds; 0: no change feed, the pages poll as before).
+    live_feed_seconds: float = Field(default=1.5, ge=0, le=60)
+
     def resolved_database_url(self) -> str:
         return self.database_url or _default_database_url()
 

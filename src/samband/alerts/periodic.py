@@ -1,11 +1,11 @@
 """The periodic checks, each in a transaction of its own: missed measurements, then
-escalations. Run by the app's background task (every ``SAMBAND_ALERT_TICK_SECONDS``) and by
-``samband alerts tick`` (cron). Errors are logged and reported, never raised: one failing
+escalations. Run as the job queue's periodic task ``alerts.tick`` (every
+``SAMBAND_ALERT_TICK_SECONDS``, once per interval across every process: decision 0013) and
+by ``samband alerts tick`` (cron). Errors are logged and reported, never raised: one failing
 check must not stop the other, nor the next run."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from samband.alerts import service
 from samband.db import unit_of_work
+from samband.jobs.queue import task
 from samband.kit.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -50,18 +51,15 @@ def run_checks(factory: sessionmaker[Session], now: datetime | None = None) -> T
     return result
 
 
-async def loop(factory: sessionmaker[Session], seconds: float) -> None:
-    """Run the checks every ``seconds`` until cancelled (the app's lifespan)."""
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            result = await asyncio.to_thread(run_checks, factory)
-        except Exception:  # noqa: BLE001 - never let the loop die
-            log.exception("the alert checks failed")
-            continue
-        if result.missed or result.escalated:
-            log.info(
-                "alert checks: %d missed measurements, %d escalations",
-                result.missed,
-                result.escalated,
-            )
+@task("alerts.tick", max_attempts=1)
+def tick(factory: sessionmaker[Session], timestamp: int | None = None, **_: object) -> None:
+    """The periodic job (once per SAMBAND_ALERT_TICK_SECONDS across every process): the
+    checks, and what they found in the log."""
+    result = run_checks(factory)
+    if result.missed or result.escalated or result.errors:
+        log.info(
+            "alert checks: %d missed measurements, %d escalations, %d errors",
+            result.missed,
+            result.escalated,
+            len(result.errors),
+        )

@@ -90,6 +90,7 @@ class Trigger:
     kind: Kind
     severity: str
     reason: str
+    score: int | None = None  # NEWS2's total, for a message that names no patient
 
 
 # -- NEWS2 ----------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def news2_trigger(
         return None
     scored = ", ".join(f"{name.replace('_', ' ')} {p}" for name, p in parameters.items() if p)
     partial = f"; partial, not measured: {', '.join(missing)}" if missing else ""
-    return Trigger(Kind.NEWS2, severity, f"NEWS2 {total} ({risk}): {scored}{partial}")
+    return Trigger(Kind.NEWS2, severity, f"NEWS2 {total} ({risk}): {scored}{partial}", score=total)
 
 
 # -- limits ---------------------------------------------------------------------------------

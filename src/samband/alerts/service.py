@@ -54,6 +54,8 @@ from samband.episodes.states import State
 from samband.kit.errors import Conflict, InvalidInput
 from samband.kit.time import utcnow
 from samband.models import Alert, AlertCause, Episode, ObservationSet, Patient
+from samband.notifications import service as notifications
+from samband.oncall import service as oncall
 from samband.pathways.definition import registry
 from samband.security.context import Context
 from samband.security.roles import Permission
@@ -129,6 +131,8 @@ class Raiser:
     active: dict[tuple[uuid.UUID, str], Alert] = field(default_factory=dict)
     _locked: set[uuid.UUID] = field(default_factory=set)
     _cache: dict[tuple[str, uuid.UUID], Any] = field(default_factory=dict)
+    # (alert, level, user ids, NEWS2 score) to notify when flushed
+    pending: list[tuple[Alert, int, list[uuid.UUID], int | None]] = field(default_factory=list)
 
     def lock(self, episode_ids: Sequence[uuid.UUID]) -> None:
         """Lock the episodes' active alerts (call with the episodes already locked)."""
@@ -164,10 +168,11 @@ class Raiser:
                 escalation_level=1,
                 escalated_at=now,
                 due_at=now + interval,
-                notified=[self.recipient(episode, 1)],
+                notified=[],
                 history=[_entry(now, by, "opened", to=Status.OPEN, severity=trigger.severity)],
                 created_at=now,
             )
+            alert.notified = self.reach(alert, episode, 1, trigger.score)
             repository.stage(self.session, alert)
             self.active[key] = alert
         else:
@@ -187,11 +192,20 @@ class Raiser:
                     alert.due_at = now + interval if alert.escalation_level < MAX_LEVEL else None
                     alert.notified = [
                         *alert.notified,
-                        self.recipient(episode, alert.escalation_level),
+                        *self.reach(alert, episode, alert.escalation_level, trigger.score),
                     ]
-                elif alert.escalation_level < MAX_LEVEL:
-                    due = now + interval
-                    alert.due_at = min(alert.due_at, due) if alert.due_at else due
+                else:
+                    # more severe while still open: whom the level reaches at this severity
+                    # is told now (a high alert reaches the physician on call at once, RCP
+                    # 2017), not only at the next level
+                    level = alert.escalation_level
+                    alert.notified = [
+                        *alert.notified,
+                        *self.reach(alert, episode, level, trigger.score),
+                    ]
+                    if level < MAX_LEVEL:
+                        due = now + interval
+                        alert.due_at = min(alert.due_at, due) if alert.due_at else due
             alert.history = [*alert.history, entry]
             alert.updated_at = now
         repository.stage(
@@ -209,31 +223,105 @@ class Raiser:
         return alert
 
     def flush(self) -> None:
+        """Write the staged alerts, then notify whom they reach (in this transaction: the
+        notifications and their delivery jobs commit with the alerts)."""
         self.session.flush()
+        pending, self.pending = self.pending, []
+        for alert, level, user_ids, score in pending:
+            if not user_ids:
+                continue
+            notifications.notify(
+                self.session,
+                user_ids=user_ids,
+                kind="alert" if level == 1 else "alert_escalated",
+                severity=alert.severity,
+                reference=notifications.reference("alert", alert.id),
+                link=f"/alerts/{alert.id}",
+                params={"alert_kind": alert.kind, "score": score, "level": level},
+                alert_id=alert.id,
+                now=self.now,
+            )
 
-    def recipient(self, episode: EpisodeRef, level: int) -> dict[str, Any]:
-        """Whom a level notifies, with a phone number when one is known (stored on the alert
-        as it was at that moment)."""
+    def reach(
+        self, alert: Alert, episode: EpisodeRef, level: int, score: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Whom the alert reaches at ``level`` now: recorded on the alert (``notified``) and
+        notified when the transaction flushes (``flush``)."""
+        found = self.recipients(episode, level, alert.severity)
+        ids = [uuid.UUID(r["user_id"]) for r in found if r.get("user_id")]
+        self.pending.append((alert, level, ids, score))
+        return found
+
+    def recipients(self, episode: EpisodeRef, level: int, severity: str) -> list[dict[str, Any]]:
+        """Whom a level reaches, as it was at that moment: the people on call now for the
+        responsible unit (oncall.covering: the unit's roster, else its organisation's),
+        named with their number, and the named people of the episode (decision 0013):
+
+        - level 1: the care contact and the nurse on call; for a ``high`` alert (NEWS2 7 or
+          more, RCP 2017: an emergency response) the physician on call at once as well;
+        - level 2: the responsible physician and the physician on call;
+        - level 3: the physician on call and the nurse on call, with the unit's number.
+
+        When nobody is on call, the entry says so and carries the unit's number."""
         unit = self.get("unit", episode.responsible_unit_id)
-        entry: dict[str, Any] = {
+        roles = {1: ["registered_nurse"], 2: ["physician"], 3: ["physician", "registered_nurse"]}[
+            level
+        ]
+        if level == 1 and severity == "high":
+            roles = ["physician", "registered_nurse"]
+        named = {1: episode.care_contact_id, 2: episode.responsible_physician_id}.get(level)
+        base: dict[str, Any] = {
             "level": level,
             "at": self.now.isoformat(),
             "to": LEVELS[level],
             "unit_id": str(episode.responsible_unit_id),
             "unit": unit.name if unit else None,
-            "phone": unit.phone if unit else None,
         }
-        person_id = {1: episode.care_contact_id, 2: episode.responsible_physician_id}.get(level)
-        if person_id is not None:
-            person = self.get("user", person_id)
-            if person is not None:
-                entry["user_id"] = str(person.id)
-                entry["name"] = person.full_name
-                entry["phone"] = person.phone or entry["phone"]
-        if level == MAX_LEVEL and unit is not None and not entry["phone"]:
+        entries: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        if named is not None:
+            person = self.get("user", named)
+            if person is not None and person.active:
+                entries.append(
+                    {
+                        **base,
+                        "user_id": str(person.id),
+                        "name": person.full_name,
+                        "phone": person.phone or (unit.phone if unit else None),
+                        "as": "care_contact" if level == 1 else "responsible_physician",
+                    }
+                )
+                seen.add(str(person.id))
+        for role in roles:
+            covers = oncall.covering(
+                self.session, unit_id=episode.responsible_unit_id, at=self.now, role=role
+            )
+            if not covers:
+                entries.append(
+                    {
+                        **base,
+                        "as": f"on_call_{role}",
+                        "name": None,
+                        "phone": unit.phone if unit else None,
+                        "gap": True,
+                    }
+                )
+                continue
+            for cover in covers:
+                key = str(cover.user_id) if cover.user_id else f"{cover.name}:{cover.phone}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                entry = {**base, "as": f"on_call_{role}", "name": cover.name}
+                entry["phone"] = cover.phone or (unit.phone if unit else None)
+                if cover.user_id is not None:
+                    entry["user_id"] = str(cover.user_id)
+                entries.append(entry)
+        if level == MAX_LEVEL and unit is not None and not any(e.get("phone") for e in entries):
             organisation = self.get("organisation", unit.organisation_id)
-            entry["phone"] = organisation.phone if organisation else None
-        return entry
+            for entry in entries:
+                entry["phone"] = organisation.phone if organisation else None
+        return entries
 
     def get(self, what: str, thing_id: uuid.UUID) -> Any:
         key = (what, thing_id)
@@ -482,6 +570,7 @@ def _acknowledge(ctx: Context, alert: Alert, now: datetime, note: str | None) ->
     alert.acknowledged_at = now
     alert.due_at = None
     _touched(ctx, alert, now)
+    notifications.acknowledge_alert(ctx.session, alert.id, now)
 
 
 def _touched(ctx: Context, alert: Alert, now: datetime) -> None:
@@ -658,7 +747,7 @@ def escalate_due(session: Session, now: datetime | None = None) -> list[Alert]:
         before = alert.escalation_level
         level, next_due = rules.catch_up(before, alert.due_at, now, _interval(alert.severity))
         for reached in range(before + 1, level + 1):
-            alert.notified = [*alert.notified, raiser.recipient(episode, reached)]
+            alert.notified = [*alert.notified, *raiser.reach(alert, episode, reached)]
             alert.history = [
                 *alert.history,
                 _entry(now, None, "escalated", level=reached, note=f"to {LEVELS[reached]}"),
@@ -669,5 +758,5 @@ def escalate_due(session: Session, now: datetime | None = None) -> list[Alert]:
         alert.updated_at = now
         if level > before:
             escalated.append(alert)
-    session.flush()
+    raiser.flush()
     return escalated

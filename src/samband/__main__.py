@@ -1,0 +1,5 @@
+"""``python -m samband`` is the ``samband`` command."""
+
+from samband.cli import app
+
+app()

@@ -1,0 +1,11 @@
+"""Imports every module that registers tasks (``samband.jobs.queue.task``), and sets the
+periodic ones from the settings."""
+
+from __future__ import annotations
+
+from samband.alerts import periodic as _alerts  # noqa: F401
+from samband.config import get_settings
+from samband.jobs.queue import periodic
+from samband.notifications import service as _notifications  # noqa: F401
+
+periodic("alerts.tick", get_settings().alert_tick_seconds)

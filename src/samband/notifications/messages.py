@@ -1,0 +1,104 @@
+"""What a notification says, in Swedish and English (pure: no database, no web).
+
+A message never names the patient: no name, no personnummer, no address. It says what
+happened, how urgent it is, a short reference (e.g. L-3F2A91C0) and a link into Samband,
+where the reader logs in and the access is checked and logged as for any other read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_LANGUAGE = "sv"
+
+SEVERITY = {
+    "high": {"sv": "HÖG", "en": "HIGH"},
+    "medium": {"sv": "MEDEL", "en": "MEDIUM"},
+    "low": {"sv": "LÅG", "en": "LOW"},
+    "info": {"sv": "INFO", "en": "INFO"},
+}
+
+# kind → (short text, with {params}) per language
+KINDS: dict[str, dict[str, str]] = {
+    "alert": {
+        "sv": "Larm {severity} {reference}: {what}. Svara i Samband.",
+        "en": "Alert {severity} {reference}: {what}. Respond in Samband.",
+    },
+    "alert_escalated": {
+        "sv": "Obesvarat larm {severity} {reference} eskalerat till dig (nivå {level}): {what}.",
+        "en": "Unanswered alert {severity} {reference} escalated to you (level {level}): {what}.",
+    },
+    "plan_out_of_date": {
+        "sv": "Dagsplanen {date} är inaktuell – planera om ({count} besök på din rutt "
+        "ställdes in).",
+        "en": "The day plan {date} is out of date – re-plan ({count} visits on your route were "
+        "cancelled).",
+    },
+    "route_changed": {
+        "sv": "Din rutt {date} har ändrats ({count} besök).",
+        "en": "Your route {date} has changed ({count} visits).",
+    },
+    "plan_ready": {
+        "sv": "Dagsplanen {date} är klar.",
+        "en": "The day plan {date} is ready.",
+    },
+    "plan_failed": {
+        "sv": "Dagsplanen {date} kunde inte tas fram. Se sidan.",
+        "en": "The day plan {date} could not be made. See the page.",
+    },
+}
+
+# what an alert is about, without identity (alerts.rules.Kind values)
+WHAT = {
+    "news2": {"sv": "NEWS2 {score}", "en": "NEWS2 {score}"},
+    "news2_unscored": {"sv": "NEWS2", "en": "NEWS2"},
+    "limit": {"sv": "gränsvärde passerat", "en": "a limit crossed"},
+    "missed_measurement": {"sv": "utebliven mätning", "en": "a missed measurement"},
+    "medication_visit": {
+        "sv": "läkemedelsbesök obemannat eller missat",
+        "en": "a medication visit unstaffed or missed",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    short: str  # one line: the SMS, the in-app line
+
+
+def what_of(alert_kind: str, params: dict[str, Any], language: str) -> str:
+    if alert_kind == "news2" and params.get("score") is None:
+        alert_kind = "news2_unscored"
+    texts = WHAT.get(alert_kind) or {"sv": "larm", "en": "alert"}
+    return texts[language].format(**{"score": params.get("score")})
+
+
+def render(
+    kind: str,
+    *,
+    severity: str,
+    reference: str,
+    link: str,
+    params: dict[str, Any],
+    language: str = DEFAULT_LANGUAGE,
+) -> Message:
+    language = language if language in ("sv", "en") else DEFAULT_LANGUAGE
+    values = {k: v for k, v in params.items() if isinstance(v, str | int | float)}
+    values["severity"] = SEVERITY.get(severity, SEVERITY["info"])[language]
+    values["reference"] = reference
+    values["what"] = what_of(str(params.get("alert_kind", "")), params, language)
+    values.setdefault("level", "")
+    values.setdefault("date", "")
+    values.setdefault("count", "")
+    short = KINDS[kind][language].format(**values)
+    subject = f"Samband: {short}" if len(short) < 120 else f"Samband: {reference}"
+    footer = {
+        "sv": "Öppna i Samband (inloggning krävs): {link}\n\nMeddelandet innehåller inga "
+        "patientuppgifter. Svara inte på det.",
+        "en": "Open in Samband (log-in needed): {link}\n\nThis message holds no patient "
+        "data. Do not reply to it.",
+    }[language].format(link=link)
+    return Message(subject=subject, body=f"{short}\n\n{footer}\n", short=f"{short} {link}")
