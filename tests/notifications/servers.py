@@ -8,8 +8,8 @@ import json
 import socket
 import threading
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -26,13 +26,15 @@ def free_port() -> int:
 class Mailbox:
     """What the SMTP server accepted."""
 
-    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     refuse: bool = False  # answer 451 to every message (a failing relay)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.refuse:
             return "451 4.3.0 try again later"
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)  # noqa: S101 - the default policy's class
+        self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 OK queued"
 
 

@@ -320,6 +320,16 @@ class _ProcrastinateRunner:
 
     def claim(self, now: datetime | None) -> tuple[Any, str, dict[str, Any], int] | None:
         with self.factory() as session, session.begin():
+            if now is not None:
+                # a moved clock (tests, simulations): what is due by ``now`` is due at once
+                # (procrastinate compares scheduled_at with the database's own clock)
+                session.execute(
+                    text(
+                        "UPDATE procrastinate_jobs SET scheduled_at = now() "
+                        "WHERE status = 'todo' AND scheduled_at > now() AND scheduled_at <= :at"
+                    ),
+                    {"at": now},
+                )
             row = (
                 session.execute(
                     text(
