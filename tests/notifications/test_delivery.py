@@ -87,12 +87,14 @@ class TestEmail:
         ran = run_pending(session_factory)
 
         assert (str(world.nurse.id), "email", "queued") in queued
-        assert ran.succeeded >= 1 and not ran.errors
+        assert ran.succeeded >= 1
+        assert not ran.errors
         assert len(smtp.mailbox.messages) == 1
         recipients, message = smtp.mailbox.messages[0]
         assert recipients == ["bertil@example.se"]
         text = str(message["Subject"]) + message.get_content()
-        assert "NEWS2 8" in text and "HÖG" in text
+        assert "NEWS2 8" in text
+        assert "HÖG" in text
         assert f"https://samband.example.se/alerts/{alert.id}" in text
         for secret in identity(world):
             assert secret not in text
@@ -101,7 +103,8 @@ class TestEmail:
         sent = session.scalars(
             select(NotificationDelivery).where(NotificationDelivery.channel == "email")
         ).one()
-        assert sent.provider_ref and [e["event"] for e in sent.history] == ["queued", "sent"]
+        assert sent.provider_ref
+        assert [e["event"] for e in sent.history] == ["queued", "sent"]
 
     def test_the_app_shows_the_notification_at_once(
         self, client: TestClient, session: Session, world: World
@@ -112,7 +115,8 @@ class TestEmail:
 
         assert mine.status_code == 200
         (shown,) = mine.json()
-        assert shown["alert_id"] == str(alert.id) and shown["severity"] == "high"
+        assert shown["alert_id"] == str(alert.id)
+        assert shown["severity"] == "high"
         assert shown["link"] == f"/alerts/{alert.id}"
         assert [d["channel"] for d in shown["deliveries"]] == ["app"]
         assert shown["deliveries"][0]["status"] == "sent"
@@ -147,19 +151,23 @@ class TestFallback:
         texted = session.scalars(
             select(NotificationDelivery).where(NotificationDelivery.channel == "sms")
         ).one()
-        assert texted.attempts == 1 and "503" in (texted.last_error or "")
+        assert texted.attempts == 1
+        assert "503" in (texted.last_error or "")
         assert [e["event"] for e in texted.history] == ["queued", "failed", "retry"]
 
         # the gateway is back: the retry, when due, is sent
         sms.fail_with = None
         run_pending(session_factory, now=utcnow() + timedelta(minutes=5))
         session.expire_all()
-        assert sms.received and sms.received[0]["to"] == ["46701234567"]
+        assert sms.received
+        assert sms.received[0]["to"] == ["46701234567"]
         assert "NEWS2 8" in sms.received[0]["body"]
         for secret in identity(world):
             assert secret not in sms.received[0]["body"]
         texted = session.get(NotificationDelivery, texted.id)
-        assert texted is not None and texted.status == "sent" and texted.attempts == 2
+        assert texted is not None
+        assert texted.status == "sent"
+        assert texted.attempts == 2
 
     def test_a_channel_that_keeps_failing_ends_failed(
         self,
@@ -181,7 +189,8 @@ class TestFallback:
         texted = session.scalars(
             select(NotificationDelivery).where(NotificationDelivery.channel == "sms")
         ).one()
-        assert texted.status == "failed" and texted.attempts == 4
+        assert texted.status == "failed"
+        assert texted.attempts == 4
         assert ("app", "sent") in [(c, s) for _, c, s in deliveries(session, alert)]
 
     def test_acknowledging_the_alert_stops_what_was_not_sent(
@@ -236,8 +245,10 @@ class TestContactSettings:
             headers=headers,
         )
 
-        assert refused.status_code == 422 and refused.json()["field"] == "notify_channels"
-        assert bad.status_code == 422 and twice.status_code == 422
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "notify_channels"
+        assert bad.status_code == 422
+        assert twice.status_code == 422
         assert set_.status_code == 200, set_.text
         assert set_.json() == {
             "phone": "070-1234567",

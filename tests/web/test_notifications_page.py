@@ -30,10 +30,12 @@ def test_the_alert_that_reached_me_and_opening_it(
     opened = client.post(f"/notifications/{note.id}/open", follow_redirects=False)
 
     assert page.status_code == 200
-    assert "Larm HÖG" in page.text and "NEWS2 8" in page.text
+    assert "Larm HÖG" in page.text
+    assert "NEWS2 8" in page.text
     assert "Samband: skickad" in page.text  # the in-app delivery
     assert world.patient.family_name not in page.text
-    assert opened.status_code == 303 and opened.headers["location"] == f"/alerts/{alert.id}"
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/alerts/{alert.id}"
     session.refresh(note)
     assert note.read_at is not None
 
@@ -64,7 +66,8 @@ def test_set_how_i_am_reached(client: TestClient, session: Session, world: World
         follow_redirects=False,
     )
 
-    assert refused.status_code == 422 and "Sms kräver ett mobilnummer" in refused.text
+    assert refused.status_code == 422
+    assert "Sms kräver ett mobilnummer" in refused.text
     assert unchanged == []
     assert saved.status_code == 303
     session.refresh(world.nurse)

@@ -47,9 +47,8 @@ class ContactRead(BaseModel):
 
 
 Phone = Annotated[str, Field(min_length=5, max_length=40, pattern=r"^\+?[0-9 ()-]{5,40}$")]
-Email = Annotated[
-    str, Field(min_length=3, max_length=200, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
-]
+_PART = r"[^@\s<>\"',;]+"
+Email = Annotated[str, Field(min_length=3, max_length=200, pattern=rf"^{_PART}@{_PART}\.{_PART}$")]
 
 
 class ContactUpdate(BaseModel):

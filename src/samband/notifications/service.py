@@ -277,7 +277,13 @@ class NotificationView:
     text: str
 
 
-def mine(ctx: Context, *, unread_only: bool = False, limit: int = 50) -> list[NotificationView]:
+def mine(
+    ctx: Context,
+    *,
+    unread_only: bool = False,
+    limit: int = 50,
+    language: str = messages.DEFAULT_LANGUAGE,
+) -> list[NotificationView]:
     """The caller's own notifications, newest first (no patient data: nothing to log)."""
     rows = repository.of_user(ctx.session, ctx.actor.user_id, unread_only=unread_only, limit=limit)
     deliveries = repository.deliveries_of(ctx.session, [n.id for n in rows])
@@ -291,8 +297,8 @@ def mine(ctx: Context, *, unread_only: bool = False, limit: int = 50) -> list[No
                 reference=n.reference,
                 link=n.link,
                 params=n.params,
-                language=messages.DEFAULT_LANGUAGE,
-            ).short,
+                language=language,
+            ).short.removesuffix(f" {n.link}"),
         )
         for n in rows
     ]

@@ -35,10 +35,11 @@ def open_notification(ctx: WebContext, notification_id: uuid.UUID) -> Response:
 
 @router.post("/notifications/contact", response_model=None)
 def save_contact(request: Request, ctx: WebContext, form: FormData) -> Response:
-    values = {
+    channels = [c for c in (form.get("first"), form.get("second")) if c]
+    values: dict[str, object] = {
         "phone": blank(form.get("phone")),
         "email": blank(form.get("email")),
-        "notify_channels": [c for c in (form.get("first"), form.get("second")) if c],
+        "notify_channels": channels,
     }
     data, errors = parse_form(ContactUpdate, values)
     lang = language(request)
@@ -46,7 +47,6 @@ def save_contact(request: Request, ctx: WebContext, form: FormData) -> Response:
     for name in ("phone", "email"):
         if errors.get(name):
             errors.fields[name] = translate(f"notifications.bad_{name}", lang)
-    channels = values["notify_channels"]
     if data is not None and "sms" in channels and not (values["phone"] or ""):
         data, errors = (
             None,
