@@ -25,7 +25,10 @@ STUCK_AFTER = timedelta(minutes=15)
 def tick(factory: sessionmaker[Session], lane: str) -> queue.RunResult:
     if lane == "fast":
         queue.defer_periodic(factory, utcnow())
-    return queue.run_pending(factory, lanes=[lane], limit=100)
+    # deliveries wait on mail servers and gateways: a few at a time; solves one at a time
+    return queue.run_pending(
+        factory, lanes=[lane], limit=100, concurrency=4 if lane == "fast" else 1
+    )
 
 
 def housekeeping(factory: sessionmaker[Session]) -> None:

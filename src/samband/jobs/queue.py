@@ -6,6 +6,7 @@ import logging
 import math
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -175,6 +176,17 @@ def execute(factory: sessionmaker[Session], name: str, args: dict[str, Any]) -> 
     TASKS[name].function(factory, **args)
 
 
+BATCH = 16  # jobs claimed (and settled) per transaction
+
+
+@dataclass
+class _Outcome:
+    job_id: Any
+    attempts: int
+    error: BaseException | None = None
+    retry_in: timedelta | None = None  # failed, to run again after this wait
+
+
 def run_pending(
     factory: sessionmaker[Session],
     *,
@@ -182,11 +194,14 @@ def run_pending(
     limit: int = 1000,
     periodic_too: bool = False,
     lanes: list[str] | None = None,
+    concurrency: int = 1,
 ) -> RunResult:
-    """Run every job due at ``now`` in this process, one after another, until none is left
-    (jobs a job defers run too). The same claim/finish protocol as the workers: on
+    """Run every job due at ``now`` in this process until none is left (jobs a job defers
+    run too), ``concurrency`` at a time. The same claim/finish protocol as the workers: on
     PostgreSQL procrastinate's functions (a registered worker fetching with SKIP LOCKED),
-    on SQLite ``local_jobs`` rows."""
+    on SQLite ``local_jobs`` rows; up to ``BATCH`` jobs are claimed in one transaction and
+    their outcomes recorded in another (on SQLite every transaction waits for the write
+    lock: fewer of them keep the queue moving under load)."""
     from samband.jobs import tasks as _registered  # noqa: F401 - registers the tasks
 
     result = RunResult()
@@ -196,28 +211,39 @@ def run_pending(
         postgres = uses_procrastinate(probe)
     lanes = list(lanes or LANES)
     runner = _ProcrastinateRunner(factory, lanes) if postgres else _LocalRunner(factory, lanes)
+    pool = ThreadPoolExecutor(max_workers=concurrency) if concurrency > 1 else None
     try:
-        for _ in range(limit):
-            claimed = runner.claim(now)
-            if claimed is None:
+        while result.ran < limit:
+            claimed = runner.claim(now, min(BATCH, limit - result.ran))
+            if not claimed:
                 break
-            job_id, name, args, attempts = claimed
-            try:
-                execute(factory, name, args)
-            except Exception as exc:  # noqa: BLE001 - recorded on the job, retried
-                log.warning("job %s (%s) failed: %s", job_id, name, exc)
-                result.errors.append(f"{name}: {exc}")
-                spec = TASKS.get(name)
-                if spec is not None and attempts + 1 < spec.max_attempts:
-                    runner.retry(job_id, attempts + 1, spec.wait(attempts + 1), exc)
+
+            def one(job: tuple[Any, str, dict[str, Any], int]) -> _Outcome:
+                job_id, name, args, attempts = job
+                try:
+                    execute(factory, name, args)
+                except Exception as exc:  # noqa: BLE001 - recorded on the job, retried
+                    log.warning("job %s (%s) failed: %s", job_id, name, exc)
+                    spec = TASKS.get(name)
+                    retry = spec is not None and attempts + 1 < spec.max_attempts
+                    wait = spec.wait(attempts + 1) if spec is not None and retry else None
+                    return _Outcome(job_id, attempts + 1, exc, wait)
+                return _Outcome(job_id, attempts + 1)
+
+            outcomes = list(pool.map(one, claimed)) if pool else [one(j) for j in claimed]
+            runner.settle(outcomes)
+            for (_, name, _, _), outcome in zip(claimed, outcomes, strict=True):
+                if outcome.error is None:
+                    result.succeeded += 1
+                    continue
+                result.errors.append(f"{name}: {outcome.error}")
+                if outcome.retry_in is not None:
                     result.retried += 1
                 else:
-                    runner.finish(job_id, ok=False, error=exc)
                     result.failed += 1
-                continue
-            runner.finish(job_id, ok=True, error=None)
-            result.succeeded += 1
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
         runner.close()
     return result
 
@@ -274,34 +300,31 @@ class _LocalRunner:
         self.factory = factory
         self.tasks = [t.name for t in TASKS.values() if t.queue in lanes]
 
-    def claim(self, now: datetime | None) -> tuple[Any, str, dict[str, Any], int] | None:
+    def claim(self, now: datetime | None, count: int) -> list[tuple[Any, str, dict[str, Any], int]]:
         with self.factory() as session, session.begin():
-            job = repository.next_due(session, now or utcnow(), self.tasks)
-            if job is None:
-                return None
-            job.status = "doing"
-            job.started_at = utcnow()
-            return job.id, job.task, dict(job.args or {}), job.attempts
+            jobs = repository.due(session, now or utcnow(), self.tasks, count)
+            started = utcnow()
+            for job in jobs:
+                job.status = "doing"
+                job.started_at = started
+            return [(j.id, j.task, dict(j.args or {}), j.attempts) for j in jobs]
 
-    def finish(self, job_id: Any, *, ok: bool, error: BaseException | None) -> None:
+    def settle(self, outcomes: list[_Outcome]) -> None:
         with self.factory() as session, session.begin():
-            job = session.get(LocalJob, job_id)
-            if job is None:  # pragma: no cover - deleted meanwhile
-                return
-            job.status = "succeeded" if ok else "failed"
-            job.attempts += 1
-            job.finished_at = utcnow()
-            job.error = _describe(error) if error else None
-
-    def retry(self, job_id: Any, attempts: int, wait: timedelta, error: BaseException) -> None:
-        with self.factory() as session, session.begin():
-            job = session.get(LocalJob, job_id)
-            if job is None:  # pragma: no cover
-                return
-            job.status = "todo"
-            job.attempts = attempts
-            job.scheduled_at = utcnow() + wait
-            job.error = _describe(error)
+            now = utcnow()
+            for outcome in outcomes:
+                job = session.get(LocalJob, outcome.job_id)
+                if job is None:  # pragma: no cover - deleted meanwhile
+                    continue
+                job.attempts = outcome.attempts
+                job.error = _describe(outcome.error) if outcome.error else None
+                if outcome.retry_in is not None:
+                    job.status = "todo"
+                    job.scheduled_at = now + outcome.retry_in
+                    job.started_at = None
+                else:
+                    job.status = "failed" if outcome.error else "succeeded"
+                    job.finished_at = now
 
     def close(self) -> None:
         return None
@@ -318,7 +341,7 @@ class _ProcrastinateRunner:
                 text("SELECT procrastinate_register_worker_v1()")
             ).scalar_one()
 
-    def claim(self, now: datetime | None) -> tuple[Any, str, dict[str, Any], int] | None:
+    def claim(self, now: datetime | None, count: int) -> list[tuple[Any, str, dict[str, Any], int]]:
         with self.factory() as session, session.begin():
             if now is not None:
                 # a moved clock (tests, simulations): what is due by ``now`` is due at once
@@ -330,37 +353,42 @@ class _ProcrastinateRunner:
                     ),
                     {"at": now},
                 )
-            row = (
+            claimed = []
+            for _ in range(count):
+                row = (
+                    session.execute(
+                        text(
+                            "SELECT id, task_name, args, attempts FROM "
+                            "procrastinate_fetch_job_v2(CAST(:lanes AS varchar[]), :worker)"
+                        ),
+                        {"worker": self.worker_id, "lanes": self.lanes},
+                    )
+                    .mappings()
+                    .one_or_none()
+                )
+                if row is None or row["id"] is None:
+                    break
+                claimed.append(
+                    (row["id"], row["task_name"], dict(row["args"] or {}), row["attempts"])
+                )
+            return claimed
+
+    def settle(self, outcomes: list[_Outcome]) -> None:
+        with self.factory() as session, session.begin():
+            for outcome in outcomes:
+                if outcome.retry_in is not None:
+                    session.execute(
+                        text("SELECT procrastinate_retry_job_v2(:id, :at, NULL, NULL, NULL)"),
+                        {"id": outcome.job_id, "at": utcnow() + outcome.retry_in},
+                    )
+                    continue
                 session.execute(
                     text(
-                        "SELECT id, task_name, args, attempts "
-                        "FROM procrastinate_fetch_job_v2(CAST(:lanes AS varchar[]), :worker)"
+                        "SELECT procrastinate_finish_job_v1(:id, "
+                        "CAST(:status AS procrastinate_job_status), false)"
                     ),
-                    {"worker": self.worker_id, "lanes": self.lanes},
+                    {"id": outcome.job_id, "status": "failed" if outcome.error else "succeeded"},
                 )
-                .mappings()
-                .one_or_none()
-            )
-            if row is None or row["id"] is None:
-                return None
-            return row["id"], row["task_name"], dict(row["args"] or {}), row["attempts"]
-
-    def finish(self, job_id: Any, *, ok: bool, error: BaseException | None) -> None:
-        with self.factory() as session, session.begin():
-            session.execute(
-                text(
-                    "SELECT procrastinate_finish_job_v1(:id, "
-                    "CAST(:status AS procrastinate_job_status), false)"
-                ),
-                {"id": job_id, "status": "succeeded" if ok else "failed"},
-            )
-
-    def retry(self, job_id: Any, attempts: int, wait: timedelta, error: BaseException) -> None:
-        with self.factory() as session, session.begin():
-            session.execute(
-                text("SELECT procrastinate_retry_job_v2(:id, :at, NULL, NULL, NULL)"),
-                {"id": job_id, "at": utcnow() + wait},
-            )
 
     def close(self) -> None:
         with self.factory() as session, session.begin():

@@ -27,15 +27,19 @@ def any_with_lock(session: Session, lock: str) -> bool:
     return bool(session.scalar(select(exists().where(LocalJob.queueing_lock == lock))))
 
 
-def next_due(session: Session, now: datetime, tasks: list[str]) -> LocalJob | None:
-    """The oldest due job of these tasks (SQLite: the write lock of BEGIN IMMEDIATE makes
-    the claim exclusive across processes)."""
-    return session.scalars(
-        select(LocalJob)
-        .where(LocalJob.status == "todo", LocalJob.scheduled_at <= now, LocalJob.task.in_(tasks))
-        .order_by(LocalJob.scheduled_at, LocalJob.created_at)
-        .limit(1)
-    ).first()
+def due(session: Session, now: datetime, tasks: list[str], count: int) -> list[LocalJob]:
+    """The oldest ``count`` due jobs of these tasks (SQLite: the write lock of BEGIN
+    IMMEDIATE makes the claim exclusive across processes)."""
+    return list(
+        session.scalars(
+            select(LocalJob)
+            .where(
+                LocalJob.status == "todo", LocalJob.scheduled_at <= now, LocalJob.task.in_(tasks)
+            )
+            .order_by(LocalJob.scheduled_at, LocalJob.created_at)
+            .limit(count)
+        )
+    )
 
 
 def prune(session: Session, before: datetime) -> int:
