@@ -143,7 +143,14 @@ class TestOpenRound:
         assert [c["criterion"] for c in row["discharge_criteria"]] == CRITERIA
         assert not any(c["met"] for c in row["discharge_criteria"])
         assert row["latest_note"] is None
-        assert row["news2_trend"] is None
+        # nothing measured yet: shown, and empty (not hidden)
+        assert row["monitoring_shown"] is True
+        assert (row["news2_trend"], row["latest_set"], row["latest_self_report"]) == (
+            [],
+            None,
+            None,
+        )
+        assert row["open_alerts"]["total"] == 0
         assert _open(client, session, world).json()["round"]["id"] == body["round"]["id"]
         again = client.get(
             f"/api/v1/rounds/{body['round']['id']}", headers=auth(session, world.physician)

@@ -125,7 +125,7 @@ class TestLanding:
         expected = {
             w.auditor: ["/audit"],
             w.analyst: ["/outcomes"],
-            w.admin: ["/admin/users"],
+            w.admin: ["/on-call", "/admin/users"],  # the administrator keeps the rosters
         }
         for user, links in expected.items():
             login(client, session, user)
@@ -176,7 +176,7 @@ class TestErrorPage:
         assert page.status_code == 404
         assert "Hittades inte" in page.text
         assert "Användaren finns inte" in page.text
-        assert nav(page.text) == ["/admin/users"]
+        assert nav(page.text) == ["/on-call", "/admin/users"]
 
 
 class TestSearchPage:

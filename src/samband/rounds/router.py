@@ -9,10 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from samband.deps import ContextDep
-from samband.models import Round, RoundNote, User
+from samband.kit.time import STOCKHOLM
+from samband.models import ObservationSet, Round, RoundNote, User
 from samband.rounds import service
 from samband.rounds.schemas import (
+    AlertBrief,
+    AlertSummaryRead,
     CriterionRead,
+    LatestSetRead,
+    News2Point,
     PersonRead,
     RoundListRead,
     RoundNoteCreate,
@@ -21,6 +26,8 @@ from samband.rounds.schemas import (
     RoundPatientRead,
     RoundRead,
     RoundUpdate,
+    SelfReportRead,
+    VisitSummaryRead,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["rounds"])
@@ -132,10 +139,72 @@ def _list(view: service.RoundList) -> RoundListRead:
                 plan_version=p.plan_version,
                 discharge_criteria=[CriterionRead(criterion=c.text, met=c.met) for c in p.criteria],
                 latest_note=_note(p.latest_note) if p.latest_note else None,
-                news2_trend=p.news2_trend,
-                open_alerts=p.open_alerts,
-                visits_done=p.visits_done,
+                **_monitoring(p.monitoring),
             )
             for p in view.patients
         ],
     )
+
+
+NOT_SHOWN = "not shown: your organisation may not read this episode's record"
+
+
+def _point(s: ObservationSet) -> News2Point:
+    return News2Point(
+        observation_id=s.id,
+        measured_at=s.measured_at.astimezone(STOCKHOLM),
+        news2=s.news2_total or 0,
+        risk=s.news2_risk,
+    )
+
+
+def _monitoring(m: service.Monitoring | None) -> dict[str, Any]:
+    if m is None:
+        return {"monitoring_shown": False, "monitoring_not_shown": NOT_SHOWN}
+    latest, alert, visits, report = m.latest, m.alerts.most_severe, m.visits, m.self_report
+    return {
+        "monitoring_shown": True,
+        "news2_trend": [_point(s) for s in m.trend],
+        "trend_hours": m.trend_hours,
+        "latest_set": LatestSetRead(
+            **_point(latest.set).model_dump(),
+            source=latest.set.source,
+            partial=latest.set.news2_partial,
+            stale=latest.stale,
+            stale_after_minutes=int(latest.stale_after.total_seconds() // 60),
+        )
+        if latest
+        else None,
+        "open_alerts": AlertSummaryRead(
+            total=m.alerts.total,
+            unacknowledged=m.alerts.unacknowledged,
+            by_severity=m.alerts.by_severity,
+            most_severe=AlertBrief(
+                id=alert.id,
+                kind=alert.kind,
+                severity=alert.severity,
+                status=alert.status,
+                reason=alert.reason,
+                created_at=alert.created_at,
+                link=f"/alerts/{alert.id}",
+            )
+            if alert
+            else None,
+        ),
+        "visits": VisitSummaryRead(
+            day=visits.day,
+            done=visits.done,
+            planned=visits.planned,
+            missed=visits.missed,
+            cancelled=visits.cancelled,
+            next_at=visits.next_at.astimezone(STOCKHOLM) if visits.next_at else None,
+        ),
+        "latest_self_report": SelfReportRead(
+            observation_id=report.id,
+            measured_at=report.measured_at.astimezone(STOCKHOLM),
+            news2=report.news2_total,
+            symptoms=report.symptoms,
+        )
+        if report
+        else None,
+    }

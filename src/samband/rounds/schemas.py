@@ -125,6 +125,55 @@ class PersonRead(BaseModel):
     full_name: str
 
 
+class News2Point(BaseModel):
+    observation_id: uuid.UUID
+    measured_at: datetime = Field(description="in Europe/Stockholm (with its UTC offset)")
+    news2: int
+    risk: str | None = Field(description="low | low-medium | medium | high")
+
+
+class LatestSetRead(News2Point):
+    source: str = Field(description="device | visit | self_report")
+    partial: bool | None = Field(description="some NEWS2 parameter was not measured")
+    stale: bool = Field(description="older than the pathway's measurement schedule allows")
+    stale_after_minutes: int
+
+
+class AlertBrief(BaseModel):
+    id: uuid.UUID
+    kind: str
+    severity: str
+    status: str
+    reason: str
+    created_at: datetime
+    link: str = Field(description="the alert's page, /alerts/{id}")
+
+
+class AlertSummaryRead(BaseModel):
+    total: int = Field(description="active alerts: open, acknowledged or action taken")
+    unacknowledged: int
+    by_severity: dict[str, int] = Field(description="high, medium, low (zeros included)")
+    most_severe: AlertBrief | None = Field(description="the most severe, then the oldest")
+
+
+class VisitSummaryRead(BaseModel):
+    day: date
+    done: int
+    planned: int = Field(description="not made yet: planned, assigned or under way")
+    missed: int
+    cancelled: int
+    next_at: datetime | None = Field(
+        description="the next visit not yet started (Europe/Stockholm): planned start or window"
+    )
+
+
+class SelfReportRead(BaseModel):
+    observation_id: uuid.UUID
+    measured_at: datetime = Field(description="in Europe/Stockholm (with its UTC offset)")
+    news2: int | None
+    symptoms: str | None
+
+
 class RoundPatientRead(BaseModel):
     episode_id: uuid.UUID
     patient_id: uuid.UUID
@@ -138,10 +187,29 @@ class RoundPatientRead(BaseModel):
     plan_version: int | None
     discharge_criteria: list[CriterionRead]
     latest_note: RoundNoteRead | None
-    # These come with the monitoring and planning issues; null until then.
-    news2_trend: list[int] | None = None
-    open_alerts: int | None = None
-    visits_done: int | None = None
+    monitoring_shown: bool = Field(
+        description="false: you may not read this episode's record (another care provider "
+        "without the patient's consent, a block, social services); the monitoring fields "
+        "below are then null because they are not shown, not because there is nothing"
+    )
+    monitoring_not_shown: str | None = Field(
+        default=None, description="why the monitoring is not shown (when monitoring_shown is false)"
+    )
+    news2_trend: list[News2Point] | None = Field(
+        default=None,
+        description="the scored sets of the last trend_hours, oldest first ([]: none in that time)",
+    )
+    trend_hours: int | None = None
+    latest_set: LatestSetRead | None = Field(
+        default=None,
+        description="the newest scored set, however old (null with monitoring_shown: none yet)",
+    )
+    open_alerts: AlertSummaryRead | None = None
+    visits: VisitSummaryRead | None = Field(default=None, description="the round day's visits")
+    latest_self_report: SelfReportRead | None = Field(
+        default=None,
+        description="the patient's own newest report (null with monitoring_shown: none yet)",
+    )
 
 
 class RoundListRead(BaseModel):

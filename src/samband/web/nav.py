@@ -28,6 +28,8 @@ AUDIT = "/audit"
 USERS = "/admin/users"
 OUTCOMES = "/outcomes"
 REQUESTS = "/care-requests"
+ON_CALL = "/on-call"
+NOTIFICATIONS = "/notifications"
 SOCIAL_SERVICES = (
     ("/patients", "nav.patients"),
     ("/care-requests", "nav.requests"),
@@ -45,10 +47,14 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
         links.extend(CLINICAL)
     elif actor.role == Role.ANALYST:
         links.append((OUTCOMES, "nav.outcomes"))
+    if actor.can(Permission.ONCALL_READ):
+        links.append((ON_CALL, "nav.on_call"))
     if actor.can(Permission.AUDIT_READ):
         links.append((AUDIT, "nav.audit"))
     if actor.can(Permission.USER_ADMIN):
         links.append((USERS, "nav.users"))
+    if actor.can(Permission.PATIENT_READ):
+        links.append((NOTIFICATIONS, "nav.notifications"))  # the staff alerts reach
     return links
 
 
