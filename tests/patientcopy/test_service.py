@@ -127,7 +127,9 @@ class TestBuild:
         assert today.number == 2
         assert today.label == "I dag, onsdag 14 maj 2025 – dag 2 hemma"
         assert (
-            "3 gånger om dagen kommer en sjuksköterska från hemsjukvården och ger antibiotika "
+            # the IV activity says the medication list's times, as its visits (decision 0015)
+            "Varje dag kl. 08.00, 16.00 och 24.00 kommer en sjuksköterska från hemsjukvården "
+            "och ger antibiotika "
             "i PICC-linjen." in today.lines
         )
         assert not any("blodprov" in line for line in today.lines)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from samband.models import DayPlan, User, Visit
 from samband.visits.service import HISTORY_DAYS
 from tests.factories import auth
+from tests.visits.solving import solved
 from tests.visits.test_router import DAY, World, _generate, _shift, world  # noqa: F401
 
 NOT_IV = {"picc_care", "samples_day3"}
@@ -60,8 +61,7 @@ def _plan(client: TestClient, session: Session, world: World) -> tuple[dict[str,
     response = client.post(
         "/api/v1/day-plans?seconds=1", json={"date": DAY.isoformat()}, headers=headers
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
+    body = solved(client, response, headers)
     stored = session.get(DayPlan, uuid.UUID(body["id"]))
     assert stored is not None
     session.refresh(stored)

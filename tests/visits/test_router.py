@@ -26,6 +26,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
+from tests.visits.solving import solved
 
 DAY = date(2030, 3, 6)  # a Wednesday, day 3 of the episode (the samples are due)
 FALUN = {"lat": 60.6065, "lon": 15.6355}
@@ -113,8 +114,7 @@ def _plan(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     response = client.post(
         "/api/v1/day-plans?seconds=1", json={"date": DAY.isoformat()}, headers=headers
     )
-    assert response.status_code == 201, response.text
-    return response.json()
+    return solved(client, response, headers)
 
 
 def _checked(session: Session, plan_id: str) -> list[str]:
@@ -430,8 +430,7 @@ class TestDayPlan:
 
         replanned = client.post(f"/api/v1/day-plans/{plan['id']}/replan?seconds=1", headers=headers)
 
-        assert replanned.status_code == 200, replanned.text
-        body = replanned.json()
+        body = solved(client, replanned, headers)
         assert body["version"] == 2
         kept = next(r for r in body["routes"] if r["staff"] == str(world.iv_nurse.id))
         assert kept["stops"][0]["visit"] == first

@@ -83,6 +83,24 @@ def _browser_database(tmp_dir: Path) -> str:
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def _run_jobs(factory: Any) -> threading.Event:
+    """Run the queued jobs every half second in a background thread, as the app's own runner
+    does (the live server runs with lifespan off); set the event to stop."""
+    from samband.jobs.queue import run_pending
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(0.5):
+            try:
+                run_pending(factory)
+            except Exception:  # noqa: BLE001, S112 - a busy database: try again next time
+                continue
+
+    threading.Thread(target=loop, daemon=True).start()
+    return stop
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of Samband served by uvicorn in a background thread, with the demo data."""
@@ -104,12 +122,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    jobs = _run_jobs(make_sessionmaker(engine))  # day-plan solves are jobs (decision 0015)
     deadline = time.monotonic() + 20
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the live Samband server did not start", pytrace=False)
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
+    jobs.set()
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()

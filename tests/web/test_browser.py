@@ -505,7 +505,11 @@ class TestDayPlan:
         submit(page, "Visa dagen")
         assert page.get_by_role("heading", level=1).inner_text() == f"Dagsplan {tomorrow}"
         submit(page, "Planera dagen")
-        assert notice(page) == "Dagen är planerad. Granska utkastet och publicera det."
+        # the solve is a job: the page says so and refreshes itself until the plan is there
+        page.get_by_text("Dagen är planerad. Granska utkastet och publicera det.").wait_for(
+            timeout=30_000
+        )
+        check_page(page)
         submit(page, "Publicera planen")
         assert notice(page) == "Planen är publicerad: besöken har fått sin personal."
 

@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samband.models import AuditEvent, DayPlan, Organisation, Patient, User, Visit
+from samband.jobs.queue import run_pending
+from samband.visits import service as visit_service
 from samband.web import dayplan
 from tests.factories import (
     auth,
@@ -48,6 +50,8 @@ class World:
 @pytest.fixture(autouse=True)
 def _quick_solver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dayplan, "SOLVE_SECONDS", 0.3)
+    # DAY is "today": a visit is started on its own date
+    monkeypatch.setattr(visit_service, "local_today", lambda: DAY)
 
 
 def _at_home(session: Session, municipality: Organisation, **patient: Any) -> Patient:
@@ -133,8 +137,14 @@ def plan_the_day(client: TestClient, session: Session, w: World) -> str:
     response = client.post("/day-plans", data={"date": DAY.isoformat()}, follow_redirects=False)
     assert response.status_code == 303, response.text
     location = str(response.headers["location"])
-    assert re.fullmatch(r"/day-plans/[0-9a-f-]{36}\?notice=day_planned", location), location
+    assert re.fullmatch(r"/day-plans/[0-9a-f-]{36}\?notice=day_planning", location), location
+    run_jobs(client)  # the solve is a job (decision 0015)
     return location.split("?")[0]
+
+
+def run_jobs(client: TestClient) -> None:
+    result = run_pending(client.app.state.sessionmaker)  # type: ignore[attr-defined]
+    assert result.failed == 0, result.errors
 
 
 def plan_json(client: TestClient, session: Session, w: World, path: str) -> dict[str, Any]:
@@ -334,7 +344,10 @@ class TestPublishAndStatus:
         response = client.post(f"{planned}/replan", follow_redirects=False)
 
         assert response.status_code == 303
-        page = client.get(response.headers["location"]).text
+        assert response.headers["location"].endswith("?notice=day_replanning")
+        assert "Planen tas fram…" in client.get(response.headers["location"]).text
+        run_jobs(client)
+        page = client.get(f"{planned}?notice=day_replanned").text
         assert "Dagen är planerad om." in page
         assert plan_json(client, session, world, planned)["version"] == 2
         assert counts(session) == (2 * VISITS_PER_PATIENT, 1)

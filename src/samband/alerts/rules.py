@@ -36,6 +36,9 @@ class Kind(StrEnum):
     NEWS2 = "news2"
     LIMIT = "limit"
     MISSED = "missed_measurement"
+    # a medication visit (an IV dose) left unstaffed by a published day plan, or missed
+    # (visits.service, docs/decisions/0015)
+    MEDICATION_VISIT = "medication_visit"
 
 
 class Status(StrEnum):

@@ -394,6 +394,12 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         closed = carerequests.close_for_ended_episode(ctx, episode)
         if closed:
             event_data["care_requests_closed"] = closed
+        # plans follow the patient: future visits cancelled, day plans marked out of date
+        from samband.visits import service as visits  # visits read episodes: no cycle
+
+        cancelled = visits.follow_the_patient(ctx, episode, target.value)
+        if cancelled:
+            event_data["visits_cancelled"] = cancelled
     record_event(
         ctx,
         episode,

@@ -37,6 +37,9 @@ class Visit(IdMixin, CreatedMixin, Base):
     # the organisation that makes the visit
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 most important .. 5
+    # the route (e.g. "iv") of the medication this visit gives, from the care-plan activity's
+    # medication_route; None: no medication (docs/decisions/0015)
+    medication_route: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(10))  # plan | ad_hoc
     # planned | assigned | started | done | missed | cancelled
     status: Mapped[str] = mapped_column(String(20))
@@ -98,3 +101,15 @@ class DayPlan(IdMixin, CreatedMixin, Base):
     published_at: Mapped[datetime | None]
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
+    # out of date: visits it holds were cancelled since it was made (the patient readmitted,
+    # discharged, deceased, withdrawn); [{"at", "cause", "visits"}], cleared by a replan
+    out_of_date_at: Mapped[datetime | None]
+    out_of_date_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    # the solve runs as a job (dayplans.solve): queued | solving | done | failed
+    solve_status: Mapped[str] = mapped_column(String(20), default="done")
+    solve_error: Mapped[str | None] = mapped_column(Text)
+    # the request the job answers: a newer request (a replan) supersedes an older job
+    solve_ticket: Mapped[uuid.UUID | None]
+    solve_requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    solve_started_at: Mapped[datetime | None]
+    solved_at: Mapped[datetime | None]

@@ -62,6 +62,12 @@ class Activity(_Strict):
     setting: Literal["home", "digital"] = "home"
     duration_min: int = Field(default=30, ge=1, le=480)
     skills: list[str] = Field(default_factory=list)
+    medication_route: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_]{2,20}$",
+        description="gives the episode's medication of this route (e.g. iv) given by staff: "
+        "its visits take the times of the medication list (docs/decisions/0015)",
+    )
 
     @field_validator("organisation_kind")
     @classmethod

@@ -10,6 +10,7 @@ resource 'patient_copy'); an unrelated organisation gets 404.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,16 +20,20 @@ from samband.kit.errors import Conflict
 from samband.kit.time import STOCKHOLM, as_utc, local_today
 from samband.medications.service import medication_snapshot
 from samband.models import Episode, Organisation, Unit, User
+from samband.oncall import service as oncall
 from samband.pathways.definition import registry
 from samband.patientcopy import plain, repository
 from samband.patients.service import get_unlogged as patient_unlogged
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import require_patient_access
+from samband.visits import service as visits
+from samband.visits.schedule import Dose, dose_schedule
 
 ACTION = "print"
 RESOURCE = "patient_copy"
 DAYS_SHOWN = 3  # today and the next two days
+PATIENT_CALLS = ("registered_nurse",)  # the patient calls the nurse on call (decision 0014)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class PatientCopy:
     days: list[Day] = field(default_factory=list)
     care_contact: ContactLine | None = None
     contacts: list[ContactLine] = field(default_factory=list)
+    # who to call at this moment, from the on-call rosters (the tablet's thank-you screen)
+    calling_now: list[ContactLine] = field(default_factory=list)
+    on_call_note: str | None = None  # the contacts come from the on-call rosters
     if_worse: list[str] = field(default_factory=list)
     medications: list[MedicationLine] = field(default_factory=list)
     discharge_criteria: list[str] = field(default_factory=list)
@@ -189,6 +197,7 @@ def _build(ctx: Context, episode: Episode, *, lang: str, today: date | None) -> 
     care_contact = repository.user(ctx.session, episode.care_contact_id)
     pathway = registry().get(episode.pathway)
     expected = start + timedelta(days=pathway.typical_days_at_home) if pathway else None
+    on_call = _on_call(ctx, episode, lang)
     return PatientCopy(
         lang=lang,
         patient_id=patient.id,
@@ -199,9 +208,18 @@ def _build(ctx: Context, episode: Episode, *, lang: str, today: date | None) -> 
         labels=_labels(lang),
         what_matters=patient.what_matters,
         goals=[plain.plain(goal, lang) for goal in content.get("goals", [])],
-        days=_days(content.get("activities", []), start, today, lang),
+        days=_days(
+            content.get("activities", []),
+            start,
+            today,
+            lang,
+            doses=visits.doses_of(ctx.session, episode.id),
+        ),
         care_contact=_care_contact(care_contact, unit, lang),
-        contacts=_contacts(content.get("contacts", []), unit, organisations, care_contact, lang),
+        contacts=on_call[0]
+        or _contacts(content.get("contacts", []), unit, organisations, care_contact, lang),
+        calling_now=on_call[1],
+        on_call_note=plain.text("on_call_note", lang) if on_call[0] else None,
         if_worse=[plain.plain(line, lang) for line in content.get("if_worse", [])]
         + [plain.text("call_112", lang)],
         medications=_medications(ctx, episode, organisations, start, lang),
@@ -215,7 +233,16 @@ def _build(ctx: Context, episode: Episode, *, lang: str, today: date | None) -> 
     )
 
 
-def _days(activities: list[dict[str, Any]], start: date, today: date, lang: str) -> list[Day]:
+def _days(
+    activities: list[dict[str, Any]],
+    start: date,
+    today: date,
+    lang: str,
+    *,
+    doses: Sequence[Dose] = (),
+) -> list[Day]:
+    """The days ahead in plain words. An activity that gives a medication (the IV doses)
+    says the medication list's times, as its visits do (``dose_schedule``, decision 0015)."""
     days = []
     for offset in range(DAYS_SHOWN):
         day = today + timedelta(days=offset)
@@ -229,8 +256,19 @@ def _days(activities: list[dict[str, Any]], start: date, today: date, lang: str)
             label = label[0].upper() + label[1:]
         if number >= 1:
             label = f"{label} – {plain.text('day_n', lang, n=str(number))}"
+            followed = [
+                (
+                    a,
+                    dose_schedule(
+                        a["schedule"], a.get("medication_route"), doses, day, start, as_written=True
+                    ),
+                )
+                for a in activities
+            ]
             happening = [
-                a for a in activities if plain.occurs_on(a["schedule"], number, day.weekday())
+                {**a, "schedule": when}
+                for a, when in followed
+                if when is not None and plain.occurs_on(when, number, day.weekday())
             ]
             happening.sort(key=lambda a: plain.first_time(a["schedule"]))
             lines = [
@@ -303,6 +341,23 @@ def _contacts(
             )
         )
     return lines
+
+
+def _on_call_line(line: oncall.ContactLine, lang: str) -> ContactLine:
+    return ContactLine(when=line.when(lang), who=line.who(lang), phone=line.phone)
+
+
+def _on_call(
+    ctx: Context, episode: Episode, lang: str
+) -> tuple[list[ContactLine], list[ContactLine]]:
+    """The contacts by time band and the ones to call now, from the on-call rosters of the
+    responsible unit and the home health care (the nurse on call: whom the patient calls);
+    ([], []) when none of them has a roster, so the plan's own contacts are shown."""
+    lines = oncall.contacts_by_hour(ctx.session, episode, roles=PATIENT_CALLS)
+    if not any(line.named for line in lines):
+        return [], []
+    now = oncall.contacts_now(ctx.session, episode, roles=PATIENT_CALLS)
+    return [_on_call_line(x, lang) for x in lines], [_on_call_line(x, lang) for x in now]
 
 
 def _medications(

@@ -15,6 +15,7 @@ from samband.models import (
     DayPlan,
     Episode,
     EpisodeParticipant,
+    Medication,
     Organisation,
     Patient,
     StaffShift,
@@ -312,3 +313,63 @@ def day_plans(session: Session, organisation_id: uuid.UUID, day: date) -> list[D
         .order_by(DayPlan.created_at.desc(), DayPlan.id.desc())
     )
     return [plan for plan in rows if str(organisation_id) in (plan.organisation_ids or [])]
+
+
+def day_plans_on(session: Session, days: Collection[date], *, lock: bool = False) -> list[DayPlan]:
+    """Every day plan of these dates (any organisation), optionally locked."""
+    if not days:
+        return []
+    query = select(DayPlan).where(DayPlan.date.in_(sorted(days))).order_by(DayPlan.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(session.scalars(query))
+
+
+# -- following the patient -------------------------------------------------------------------
+
+
+def open_visits_from(
+    session: Session, episode_id: uuid.UUID, since: date, statuses: Collection[str]
+) -> list[Visit]:
+    """The episode's visits on ``since`` and later in these statuses, locked."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(
+                Visit.episode_id == episode_id,
+                Visit.date >= since,
+                Visit.status.in_(sorted(statuses)),
+            )
+            .order_by(Visit.date, Visit.window_start, Visit.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def medications_of(
+    session: Session, episode_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[Medication]]:
+    """The episodes' medication lists (stopped ones too: a course that ended asks for no
+    more doses)."""
+    if not episode_ids:
+        return {}
+    result: dict[uuid.UUID, list[Medication]] = {}
+    for medication in session.scalars(
+        select(Medication)
+        .where(Medication.episode_id.in_(sorted(episode_ids)))
+        .order_by(Medication.created_at, Medication.id)
+    ):
+        result.setdefault(medication.episode_id, []).append(medication)
+    return result
+
+
+def episodes_by_id(
+    session: Session, ids: Collection[uuid.UUID], *, lock: bool = False
+) -> dict[uuid.UUID, Episode]:
+    if not ids:
+        return {}
+    query = select(Episode).where(Episode.id.in_(sorted(ids))).order_by(Episode.id)
+    if lock:
+        query = query.with_for_update()
+    return {episode.id: episode for episode in session.scalars(query)}

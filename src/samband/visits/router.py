@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from samband.deps import ContextDep
 from samband.visits import service
@@ -18,6 +18,7 @@ from samband.visits.schemas import (
     GenerateRead,
     GenerateVisits,
     Location,
+    OutOfDateRead,
     RouteRead,
     ShiftCreate,
     ShiftRead,
@@ -111,16 +112,23 @@ def list_shifts(
 @router.post(
     "/day-plans",
     response_model=DayPlanRead,
-    status_code=status.HTTP_201_CREATED,
+    status_code=status.HTTP_202_ACCEPTED,
     responses=_REFUSALS,
 )
 def create_day_plan(
-    ctx: ContextDep, data: DayPlanCreate, seconds: Seconds = service.DEFAULT_SECONDS
+    ctx: ContextDep,
+    data: DayPlanCreate,
+    response: Response,
+    seconds: Seconds = service.DEFAULT_SECONDS,
 ) -> DayPlanRead:
     """Plan the date: the organisations' open visits are assigned to staff with a shift and
-    routed (PyVRP). Visits that cannot be made are listed with the reason. The plan is a
-    draft until published."""
-    return _plan(service.create_day_plan(ctx, data, seconds))
+    routed (PyVRP). Answered at once (202) with the plan (``solve_status`` queued) and its
+    address in ``Location``: poll GET /day-plans/{id} until ``solve_status`` is done (the
+    routes, and the visits that cannot be made with the reason) or failed (``solve_error``).
+    The plan is a draft until published."""
+    view = service.create_day_plan(ctx, data, seconds)
+    response.headers["Location"] = f"/api/v1/day-plans/{view.plan.id}"
+    return _plan(view)
 
 
 @router.get("/day-plans", response_model=list[DayPlanSummary], responses=_REFUSALS)
@@ -138,6 +146,8 @@ def list_day_plans(
             organisation_ids=[uuid.UUID(o) for o in p.organisation_ids],
             status=p.status,
             version=p.version,
+            solve_status=p.solve_status,
+            out_of_date=p.out_of_date_at is not None,
             travel_minutes=p.travel_minutes,
             created_by_id=p.created_by_id,
             created_at=p.created_at,
@@ -160,14 +170,26 @@ def publish_day_plan(ctx: ContextDep, plan_id: uuid.UUID) -> DayPlanRead:
     return _plan(service.publish(ctx, plan_id))
 
 
-@router.post("/day-plans/{plan_id}/replan", response_model=DayPlanRead, responses=_REFUSALS)
+@router.post(
+    "/day-plans/{plan_id}/replan",
+    response_model=DayPlanRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_REFUSALS,
+)
 def replan_day_plan(
-    ctx: ContextDep, plan_id: uuid.UUID, seconds: Seconds = service.DEFAULT_SECONDS
+    ctx: ContextDep,
+    plan_id: uuid.UUID,
+    response: Response,
+    seconds: Seconds = service.DEFAULT_SECONDS,
 ) -> DayPlanRead:
     """Plan again from the visits as they are now (new, cancelled, started, done). Started and
     done visits keep their staff and time; the others prefer their current staff member. A
-    published plan's new assignments take effect at once."""
-    return _plan(service.replan(ctx, plan_id, seconds))
+    published plan's new assignments take effect as soon as the solve is done. Answered at
+    once (202, ``Location``): poll GET /day-plans/{id} as after POST /day-plans; 409 while
+    the plan is being made. A replan clears the plan's out-of-date mark."""
+    view = service.replan(ctx, plan_id, seconds)
+    response.headers["Location"] = f"/api/v1/day-plans/{plan_id}"
+    return _plan(view)
 
 
 def _visit(view: service.VisitView) -> VisitRead:
@@ -235,6 +257,10 @@ def _plan(view: service.DayPlanView) -> DayPlanRead:
         organisation_ids=[uuid.UUID(o) for o in plan.organisation_ids],
         status=plan.status,
         version=plan.version,
+        solve_status=plan.solve_status,
+        solve_error=plan.solve_error,
+        out_of_date=plan.out_of_date_at is not None,
+        out_of_date_reasons=[OutOfDateRead(**r) for r in plan.out_of_date_reasons or []],
         travel_minutes=plan.travel_minutes,
         routes=[
             RouteRead(

@@ -15,6 +15,16 @@ Day 1 is the day the patient went home (the episode's start date).
 | ``once``                 | one on day 1, in the daytime window                          |
 | ``as needed``            | none (an ad-hoc visit is added when needed)                  |
 
+**Medication times.** An activity with a ``medication_route`` (the OPAT pathway's
+``iv_antibiotics``: ``iv``) gives the episode's medication of that route: its visits follow
+the active medications of that route given by staff (``dose_schedule``), e.g.
+``08:00 16:00 24:00`` → visits at 08:00 and 16:00 ±30 min and at 00:00–00:30, instead of
+the activity's own ``3 times a day``. **24:00** is midnight at the *end* of the day it is
+written for: its visit is planned at 00:00 of the *next* date (00:00–00:30), once, never
+crossing a date (a window 23:30–24:00 would need a shift past 24:00); on day 1 there is no
+00:00 visit (that dose was the day before, in hospital), and the course's last 24:00 dose is
+the next date's 00:00 visit.
+
 Only activities in the ``home`` setting done by staff become visits: digital contacts and
 what the patient or next of kin do themselves do not. Windows are clipped to the day
 (00:00–24:00), so a visit belongs to exactly one date. Two windows closer than an hour
@@ -24,6 +34,7 @@ narrow to half their distance so they never overlap.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,6 +54,7 @@ _TIMES_A_DAY = re.compile(r"^(\d+) times a day$")
 _EVERY = re.compile(r"^every (\d+) hours$")
 _DAYS = re.compile(r"^day (\d+(?:,\d+)*)$")
 _WEEKDAYS = re.compile(r"^weekdays((?: \d{2}:\d{2})*)$")
+_TIME_LIST = re.compile(r"^\d{2}:\d{2}(?:[ ,]+\d{2}:\d{2})*$")
 
 
 class ScheduleError(ValueError):
@@ -62,6 +74,95 @@ class PlannedVisit:
     skills: tuple[str, ...]
     role: str
     organisation_kind: str
+    medication_route: str | None = None
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A medication of the episode's list, as far as the visit schedule reads it."""
+
+    route: str
+    schedule: str  # e.g. "08:00 16:00 24:00" or "3 times a day"
+    given_by: str  # patient | next_of_kin | a staff role
+    active: bool = True
+    start_date: date | None = None
+    days: int | None = None
+
+
+def gives_on(dose: Dose, day: date, start: date) -> bool:
+    """Whether the medication is given on ``day`` (its course from its start date, else
+    the episode's day 1, for ``days`` days)."""
+    first = dose.start_date or start
+    if not dose.active or day < first:
+        return False
+    return dose.days is None or day < first + timedelta(days=dose.days)
+
+
+def medication_schedule(text: str) -> str | None:
+    """A medication's schedule as an activity schedule: a list of times ("08:00 16:00
+    24:00") → "daily 08:00 16:00 24:00"; a schedule this module understands as it is; None
+    for free text it does not."""
+    text = " ".join(text.strip().split())
+    if _TIME_LIST.match(text):
+        return "daily " + " ".join(re.split(r"[ ,]+", text))
+    try:
+        windows(text, date(2000, 1, 1), date(2000, 1, 1))
+    except (ScheduleError, ValueError):
+        return None
+    return text
+
+
+def dose_schedule(
+    own: str,
+    route: str | None,
+    doses: Sequence[Dose],
+    day: date,
+    start: date,
+    *,
+    as_written: bool = False,
+) -> str | None:
+    """The schedule an activity (its ``own`` schedule, its ``medication_route``) follows on
+    ``day`` of an episode that started on ``start`` (None: no visits that day).
+
+    An activity without ``medication_route``: its own schedule. One with it: the times of
+    the episode's medications of that route given by staff (several: their times together)
+    on that day; none given that day although the list has some of that route (the course
+    ended, or not begun): None; the list has none of that route, or only schedules this
+    module does not understand: the activity's own schedule.
+
+    A dose at 24:00 is given at the end of the day it is written for: its visit is planned
+    at 00:00 of the next date (00:00–00:30), so it is planned once and its window never
+    crosses a date; a visit starting 23:30–24:00 could never be made in a shift that ends at
+    24:00. ``as_written`` (the patient's copy): the times as the prescription says them,
+    24:00 on the day it belongs to, as the patient reads it."""
+    if not route:
+        return own
+    ours = [
+        (d, converted)
+        for d in doses
+        if d.route == route
+        and d.given_by not in NOT_STAFF
+        and (converted := medication_schedule(d.schedule)) is not None
+    ]
+    if not [d for d in doses if d.route == route and d.given_by not in NOT_STAFF]:
+        return own
+    if not ours:
+        return own
+    times: set[str] = set()
+    other: str | None = None
+    yesterday = day - timedelta(days=1)
+    for dose, converted in ours:
+        if converted.startswith("daily ") and _TIME_LIST.match(converted[6:]):
+            written = converted[6:].split()
+            if gives_on(dose, day, start):
+                times.update(t for t in written if as_written or t != "24:00")
+            if not as_written and "24:00" in written and gives_on(dose, yesterday, start):
+                times.add("00:00")  # yesterday's 24:00 dose
+        elif other is None and gives_on(dose, day, start):
+            other = converted
+    if times:
+        return "daily " + " ".join(sorted(times))
+    return other
 
 
 def becomes_visits(activity: Activity) -> bool:
@@ -122,9 +223,16 @@ def windows(schedule: str, day: date, start: date) -> list[tuple[int, int]]:
     )
 
 
-def expand(activity: Activity, day: date, start: date) -> list[PlannedVisit]:
-    """The visits this activity asks for on ``day`` of an episode that started on ``start``."""
+def expand(
+    activity: Activity, day: date, start: date, doses: Sequence[Dose] = ()
+) -> list[PlannedVisit]:
+    """The visits this activity asks for on ``day`` of an episode that started on ``start``
+    (``doses``: the episode's medication list, for an activity that gives a medication)."""
     if not becomes_visits(activity):
+        return []
+    route = getattr(activity, "medication_route", None)
+    followed = dose_schedule(activity.schedule, route, doses, day, start)
+    if followed is None:
         return []
     return [
         PlannedVisit(
@@ -137,8 +245,9 @@ def expand(activity: Activity, day: date, start: date) -> list[PlannedVisit]:
             skills=tuple(sorted(set(activity.skills))),
             role=activity.role,
             organisation_kind=activity.organisation_kind,
+            medication_route=route,
         )
-        for i, (lo, hi) in enumerate(windows(activity.schedule, day, start))
+        for i, (lo, hi) in enumerate(windows(followed, day, start))
     ]
 
 
@@ -170,8 +279,8 @@ def _clock_times(text: str) -> list[int]:
     times = []
     for part in text.split():
         hours, minutes = (int(x) for x in part.split(":"))
-        if hours > 23 or minutes > 59:
-            raise ScheduleError(f"{part!r} is not a time of day (00:00 to 23:59)")
+        if (hours > 23 or minutes > 59) and part != "24:00":
+            raise ScheduleError(f"{part!r} is not a time of day (00:00 to 24:00)")
         times.append(hours * 60 + minutes)
     return sorted(set(times))
 

@@ -204,12 +204,30 @@ class UnassignedRead(BaseModel):
     reason: str
 
 
+class OutOfDateRead(BaseModel):
+    at: datetime
+    cause: str = Field(
+        description="readmitted | discharged | deceased | withdrawn (a patient's episode "
+        "ended), or changed_while_solving"
+    )
+    visits: int = Field(description="visits of the plan cancelled for this cause")
+
+
 class DayPlanRead(BaseModel):
     id: uuid.UUID
     date: date
     organisation_ids: list[uuid.UUID]
     status: str
     version: int
+    solve_status: str = Field(
+        description="queued | solving: poll GET /day-plans/{id} until done (the routes are "
+        "there) or failed (solve_error says why)"
+    )
+    solve_error: str | None
+    out_of_date: bool = Field(
+        description="visits of the plan were cancelled since it was made: replan it"
+    )
+    out_of_date_reasons: list[OutOfDateRead]
     travel_minutes: int
     routes: list[RouteRead]
     unassigned: list[UnassignedRead]
@@ -230,6 +248,8 @@ class DayPlanSummary(BaseModel):
     organisation_ids: list[uuid.UUID]
     status: str
     version: int
+    solve_status: str
+    out_of_date: bool
     travel_minutes: int
     created_by_id: uuid.UUID
     created_at: datetime

@@ -18,30 +18,48 @@
   each visit's current staff member (moving as little as possible). A draft changes
   no visit; publishing writes the assignments onto the visits, and a replan of a published
   plan does so at once.
+- **Solved off the request path** (decision 0015): ``create_day_plan`` and ``replan`` make
+  or mark the plan (``solve_status`` queued) and defer the job ``dayplans.solve``
+  (visits/jobs.py). The job reads the problem in one short transaction (``begin_solve``),
+  solves with no transaction open, and writes the result in another (``finish_solve``),
+  unless a newer request (``solve_ticket``) superseded it.
+- **Plans follow the patient** (``follow_the_patient``): when an episode is readmitted,
+  discharged, deceased or withdrawn, its open visits from today on are cancelled with the
+  reason, the day plans holding them are marked out of date, and the staff of a published
+  plan whose routes held them are told. A replan clears the mark.
+- **Medication visits** (an activity with a ``medication_route``: the IV doses) take their
+  times from the medication list (``schedule.dose_schedule``); one left unstaffed by a
+  published plan, or marked missed, raises a ``medication_visit`` alert to the responsible
+  unit.
+- **A visit is started on its own date** (Europe/Stockholm), 409 otherwise.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from samband.careplans.schemas import PlanActivity
 from samband.episodes.access import episode_for, not_found
 from samband.episodes.states import State
+from samband.jobs.queue import defer
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
-from samband.kit.time import local_today, utcnow
-from samband.models import DayPlan, Episode, Patient, StaffShift, User, Visit
+from samband.kit.time import as_utc, local_today, utcnow
+from samband.models import DayPlan, Episode, Medication, Patient, StaffShift, User, Visit
+from samband.notifications import service as notifications
 from samband.planning.plan import Plan
 from samband.planning.problem import DEFAULT_PRIORITY, ProblemError, parse_clock, parse_problem
 from samband.planning.solver import PyVRPSolver, Solver
-from samband.security.context import Context
+from samband.security.context import AccessLog, Context
 from samband.security.roles import Permission
-from samband.security.service import log_listed, require_patient_access, visibility
+from samband.security.service import actor_of, log_listed, require_patient_access, visibility
 from samband.visits import repository, schedule
 from samband.visits.schedule import clock, local_to_utc, utc_to_minutes
 from samband.visits.schemas import (
@@ -70,6 +88,19 @@ STAFF_ROLES = frozenset(r.value for r in StaffRole)
 DEFAULT_SECONDS = 5.0
 HISTORY_DAYS = 14  # the visits a new plan looks back on for each patient's regular staff
 REGULAR_STAFF = 2  # at most this many regular staff members per patient
+SOLVE_TASK = "dayplans.solve"
+# queued | solving: the job has not written yet; done | failed: it has
+SOLVING = frozenset({"queued", "solving"})
+# a solve still "solving" this long after its time limit is taken as lost (a worker that
+# died): the plan may be re-planned
+STALE_AFTER = timedelta(minutes=5)
+# why visits are cancelled when the episode ends (in each visit's history)
+ENDED_NOTES = {
+    State.READMITTED.value: "the patient was readmitted",
+    State.DISCHARGED.value: "the patient was discharged",
+    State.DECEASED.value: "the patient died",
+    State.WITHDRAWN.value: "the patient left care at home (withdrawn)",
+}
 NO_COORDINATES = (
     "the patient's home has no coordinates (latitude/longitude); add them to the patient "
     "to plan this visit"
@@ -144,6 +175,10 @@ def generate(ctx: Context, data: GenerateVisits) -> Generated:
     rows = repository.episodes_at_home(session, orgs, visibility(ctx), State.AT_HOME.value)
     episode_ids = [episode.id for episode, _ in rows]
     parts = repository.participants(session, episode_ids)
+    doses = {
+        episode_id: [_dose(m) for m in medications]
+        for episode_id, medications in repository.medications_of(session, episode_ids).items()
+    }
     existing = {
         (v.episode_id, v.activity_key, v.occurrence): v
         for v in repository.visits_of_episodes(session, episode_ids, day)
@@ -163,11 +198,12 @@ def generate(ctx: Context, data: GenerateVisits) -> Generated:
             performer = _performer(activity, parts.get(episode.id, []))
             if performer is None or performer[0] not in orgs:
                 continue
-            for planned in schedule.expand(activity, day, start):
+            for planned in schedule.expand(activity, day, start, doses.get(episode.id, [])):
                 key = (episode.id, planned.activity_key, planned.occurrence)
                 wanted.add(key)
                 if key in existing:
                     kept += 1
+                    _follow_window(ctx, existing[key], planned)
                     continue
                 visit = Visit(
                     episode_id=episode.id,
@@ -184,6 +220,7 @@ def generate(ctx: Context, data: GenerateVisits) -> Generated:
                     organisation_kind=performer[1],
                     organisation_id=performer[0],
                     priority=DEFAULT_PRIORITY,
+                    medication_route=planned.medication_route,
                     source="plan",
                     status=S.PLANNED.value,
                     history=[],
@@ -319,6 +356,16 @@ def change_status(ctx: Context, visit_id: uuid.UUID, data: VisitStatusChange) ->
             field="to",
             allowed=sorted(allowed),
         )
+    today = local_today()
+    if target == S.STARTED and visit.date != today:
+        raise Conflict(
+            f"this visit is planned for {visit.date.isoformat()} and today is "
+            f"{today.isoformat()} (Europe/Stockholm): a visit is started on its own date. "
+            "For a visit made today, add an ad-hoc visit for today (POST /api/v1/visits); "
+            "mark this one missed or cancelled",
+            field="to",
+            allowed=sorted(m for m in allowed if m != S.STARTED),
+        )
     now = utcnow()
     if target == S.STARTED:
         visit.started_at = now
@@ -328,6 +375,9 @@ def change_status(ctx: Context, visit_id: uuid.UUID, data: VisitStatusChange) ->
         visit.ended_at = now
     _move(ctx, visit, target, data.note)
     ctx.session.flush()
+    if target == S.MISSED:
+        note = f": {data.note}" if data.note else ""
+        _medication_alerts(ctx, [(visit, f"marked missed{note}")])
     patient = repository.visits_by_id(ctx.session, [visit.id])[visit.id][1]
     return VisitView(visit, patient)
 
@@ -391,7 +441,8 @@ def list_shifts(ctx: Context, day: date | None) -> list[ShiftView]:
 def create_day_plan(
     ctx: Context, data: DayPlanCreate, seconds: float = DEFAULT_SECONDS
 ) -> DayPlanView:
-    """Plan the date for the organisations: assign and route their open visits (a draft)."""
+    """Plan the date for the organisations: a draft whose routes the job ``dayplans.solve``
+    works out (``solve_status`` queued → solving → done | failed); answered at once."""
     ctx.actor.require(Permission.EPISODE_UPDATE)
     orgs = _organisations(ctx, data.organisation_ids)
     plan = DayPlan(
@@ -402,9 +453,10 @@ def create_day_plan(
         seconds=seconds,
         created_by_id=ctx.actor.user_id,
         created_at=utcnow(),
+        out_of_date_reasons=[],
     )
     repository.add(ctx.session, plan)
-    _solve(ctx, plan, orgs, seconds, preferred=None)  # None: each patient's regular staff
+    _queue_solve(ctx, plan, seconds, mode="new")
     return _view(ctx, plan)
 
 
@@ -414,40 +466,248 @@ def get_day_plan(ctx: Context, plan_id: uuid.UUID) -> DayPlanView:
 
 
 def publish(ctx: Context, plan_id: uuid.UUID) -> DayPlanView:
-    """Publish a draft: its assignments are written onto the visits."""
+    """Publish a draft: its assignments are written onto the visits; its medication visits
+    left unstaffed raise alerts."""
     plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
+    _require_solved(plan, "publish it")
     if plan.status == "published":
         raise Conflict("the plan is already published; replan it to change it", field="status")
     plan.status = "published"
     plan.published_at = utcnow()
     plan.published_by_id = ctx.actor.user_id
     _apply(ctx, plan)
+    _unstaffed_alerts(ctx, plan)
     return _view(ctx, plan)
 
 
 def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -> DayPlanView:
-    """Solve the plan again from the visits as they are now: started and done visits keep
-    their staff and time, the others prefer their current staff member."""
+    """Solve the plan again from the visits as they are now (a job: answered at once):
+    started and done visits keep their staff and time, the others prefer their current
+    staff member."""
     plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
-    preferred = {
-        stop["visit"]: [route["staff"]]
-        for route in (plan.solution or {}).get("routes", [])
-        for stop in route["stops"]
-    }
-    if plan.status == "published":
-        ids = [uuid.UUID(v) for v in _plan_visit_ids(plan)]
-        for visit, _ in repository.visits_by_id(ctx.session, ids).values():
-            if visit.assigned_user_id is not None and visit.status in OPEN:
-                preferred[str(visit.id)] = [str(visit.assigned_user_id)]
-    orgs = [uuid.UUID(o) for o in plan.organisation_ids]
-    _solve(ctx, plan, orgs, seconds, preferred=preferred)
-    plan.version += 1
+    if plan.solve_status in SOLVING and not _stale(plan):
+        raise Conflict(
+            "the plan is being made right now; wait until it is ready, then replan it",
+            field="solve_status",
+        )
     plan.seconds = seconds
+    plan.version += 1
     plan.updated_at = utcnow()
     plan.updated_by_id = ctx.actor.user_id
+    _queue_solve(ctx, plan, seconds, mode="replan")
+    return _view(ctx, plan)
+
+
+def solve_now(ctx: Context, plan_id: uuid.UUID) -> DayPlanView:
+    """Solve a queued plan at once in the caller's transaction (the demo and the command
+    line, where nobody else waits; never a request). The deferred job then finds it done."""
+    plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
+    if plan.solve_status in SOLVING and plan.solve_ticket is not None:
+        prepared = begin_solve(ctx.session, plan.id, plan.solve_ticket)
+        if prepared is not None:
+            finish_solve(ctx.session, solve_prepared(prepared))
+    return _view(ctx, plan)
+
+
+# -- the solve job (visits/jobs.py runs these in its own transactions) ----------------------------
+
+
+@dataclass
+class Prepared:
+    """What the job read in its first transaction: plain data, nothing bound to a session,
+    so the solve runs with no transaction open."""
+
+    plan_id: uuid.UUID
+    ticket: uuid.UUID
+    seconds: float
+    problem: dict[str, Any]
+    fixed: list[dict[str, Any]]
+    left_out: list[dict[str, str]]
+    no_staff_reason: str | None = None
+    error: str | None = None  # the problem could not be built: the plan fails with this
+    result: Plan | None = None
+    unassigned: list[dict[str, str]] = field(default_factory=list)
+
+
+def begin_solve(session: Session, plan_id: uuid.UUID, ticket: uuid.UUID) -> Prepared | None:
+    """The job's first transaction: claim the plan (solving) and read its problem. None
+    when the plan is gone or a newer request superseded this job."""
+    plan = repository.get_day_plan(session, plan_id, lock=True)
+    if plan is None or plan.solve_ticket != ticket or plan.solve_status == "done":
+        return None
+    ctx = _job_context(session, plan)
+    plan.solve_status = "solving"
+    plan.solve_started_at = utcnow()
+    orgs = [uuid.UUID(o) for o in plan.organisation_ids]
+    preferred = _replan_preferences(ctx, plan) if plan.solution else None
+    try:
+        prepared = _prepare(ctx, plan, orgs, preferred=preferred)
+    except InvalidInput as exc:
+        prepared = Prepared(plan.id, ticket, plan.seconds, {}, [], [], error=str(exc))
+    session.flush()
+    ctx.log.write(session, ctx.actor, method="JOB", path=SOLVE_TASK, status_code=None)
+    return prepared
+
+
+def solve_prepared(prepared: Prepared, active: Solver | None = None) -> Prepared:
+    """Solve (no database: run it with no transaction open)."""
+    if prepared.error is not None:
+        return prepared
+    problem_visits = prepared.problem["visits"]
+    if not problem_visits:
+        prepared.result = Plan(routes=(), unassigned=(), travel_minutes=0)
+        prepared.unassigned = list(prepared.left_out)
+    elif not prepared.problem["staff"]:
+        prepared.result = Plan(routes=(), unassigned=(), travel_minutes=0)
+        reason = prepared.no_staff_reason or "nobody has a shift with time left"
+        prepared.unassigned = prepared.left_out + [
+            {"visit": v["id"], "reason": reason} for v in problem_visits
+        ]
+    else:
+        parsed = parse_problem(prepared.problem)
+        result = (active or solver).solve(parsed, seconds=prepared.seconds, seed=0)
+        prepared.result = result
+        prepared.unassigned = prepared.left_out + [
+            {"visit": u.visit, "reason": u.reason} for u in result.unassigned
+        ]
+    return prepared
+
+
+def finish_solve(session: Session, prepared: Prepared) -> DayPlan | None:
+    """The job's last transaction: store the routes (a published plan's at once onto the
+    visits), unless a newer request superseded this job (None)."""
+    plan = repository.get_day_plan(session, prepared.plan_id, lock=True)
+    if plan is None or plan.solve_ticket != prepared.ticket:
+        return None
+    ctx = _job_context(session, plan)
+    now = utcnow()
+    link, ref = f"/day-plans/{plan.id}", notifications.reference("plan", plan.id)
+    requester = [plan.solve_requested_by_id] if plan.solve_requested_by_id else []
+    if prepared.error is not None or prepared.result is None:
+        plan.solve_status = "failed"
+        plan.solve_error = prepared.error or "the solver gave no plan"
+        plan.solved_at = now
+        session.flush()
+        notifications.notify(
+            session,
+            user_ids=requester,
+            kind="plan_failed",
+            severity="info",
+            reference=ref,
+            link=link,
+            params={"date": plan.date.isoformat()},
+            now=now,
+        )
+        return plan
+    before = _assignments(plan)
+    plan.problem = prepared.problem
+    plan.solution = prepared.result.to_dict()
+    plan.fixed = prepared.fixed
+    plan.unassigned = prepared.unassigned
+    plan.travel_minutes = prepared.result.travel_minutes
+    plan.solve_status = "done"
+    plan.solve_error = None
+    plan.solved_at = now
+    plan.out_of_date_at = None
+    plan.out_of_date_reasons = []
+    session.flush()
+    # visits cancelled while the job was solving: the new plan is out of date at once
+    ids = [uuid.UUID(v) for v in _plan_visit_ids(plan)]
+    rows = repository.visits_by_id(session, ids)
+    gone = [v for v, _ in rows.values() if v.status in (S.CANCELLED, S.MISSED)]
+    if gone:
+        _mark(plan, now, "changed_while_solving", len(gone))
     if plan.status == "published":
         _apply(ctx, plan)
-    return _view(ctx, plan)
+        _unstaffed_alerts(ctx, plan)
+        after = _assignments(plan)
+        changed: Counter[uuid.UUID] = Counter()
+        for visit_id in set(before) | set(after):
+            old, new = before.get(visit_id), after.get(visit_id)
+            if old != new:
+                for who in {old[0] if old else None, new[0] if new else None} - {None}:
+                    changed[uuid.UUID(str(who))] += 1
+        for user_id, count in changed.items():
+            notifications.notify(
+                session,
+                user_ids=[user_id],
+                kind="route_changed",
+                severity="info",
+                reference=ref,
+                link=link,
+                params={"date": plan.date.isoformat(), "count": count},
+                now=now,
+            )
+    notifications.notify(
+        session,
+        user_ids=requester,
+        kind="plan_ready",
+        severity="info",
+        reference=ref,
+        link=link,
+        params={"date": plan.date.isoformat()},
+        now=now,
+    )
+    session.flush()
+    return plan
+
+
+def fail_solve(session: Session, plan_id: uuid.UUID, ticket: uuid.UUID, error: str) -> None:
+    """Record an unexpected failure of the job (it is retried; the page says why)."""
+    plan = repository.get_day_plan(session, plan_id, lock=True)
+    if plan is None or plan.solve_ticket != ticket or plan.solve_status == "done":
+        return
+    plan.solve_status = "failed"
+    plan.solve_error = error[:2000]
+    plan.solved_at = utcnow()
+    session.flush()
+
+
+# -- plans follow the patient ----------------------------------------------------------------------
+
+
+def follow_the_patient(ctx: Context, episode: Episode, state: str) -> int:
+    """The episode ended (readmitted, discharged, deceased, withdrawn): cancel its open
+    visits from today on (visits already started or done stay as they were), mark the day
+    plans that held them out of date and tell the staff of a published plan whose routes
+    held them. Called by ``episodes.service.transition`` in its transaction; returns how
+    many visits were cancelled."""
+    note = ENDED_NOTES.get(state)
+    if note is None:
+        return 0
+    visits = repository.open_visits_from(
+        ctx.session, episode.id, local_today(), [s.value for s in OPEN]
+    )
+    if not visits:
+        return 0
+    for visit in visits:
+        _move(ctx, visit, S.CANCELLED, note)
+    ctx.session.flush()
+    now = utcnow()
+    cancelled = {str(v.id): v for v in visits}
+    for plan in repository.day_plans_on(ctx.session, {v.date for v in visits}, lock=True):
+        held = [cancelled[i] for i in _plan_visit_ids(plan) if i in cancelled]
+        if not held:
+            continue
+        _mark(plan, now, state, len(held))
+        if plan.status != "published":
+            continue
+        per_staff = Counter(v.assigned_user_id for v in held if v.assigned_user_id is not None)
+        if plan.published_by_id is not None and plan.published_by_id not in per_staff:
+            per_staff[plan.published_by_id] = len(held)
+        for user_id, count in per_staff.items():
+            notifications.notify(
+                ctx.session,
+                user_ids=[user_id],
+                kind="plan_out_of_date",
+                severity="info",
+                reference=notifications.reference("plan", plan.id),
+                link=f"/day-plans/{plan.id}",
+                params={"date": plan.date.isoformat(), "count": count},
+                now=now,
+            )
+    ctx.session.flush()
+    return len(visits)
 
 
 # -- helpers: organisations and episodes --------------------------------------------------------
@@ -494,6 +754,84 @@ def _start_date(episode: Episode, day: date) -> date:
     if episode.started_at is not None:
         return episode.started_at.astimezone(schedule.LOCAL).date()
     return episode.planned_home_date or day
+
+
+def doses_of(session: Session, episode_id: uuid.UUID) -> list[schedule.Dose]:
+    """The episode's medication list as the visit schedule reads it (for the patient's copy,
+    which must say the same times as the visits; the caller checked access)."""
+    return [_dose(m) for m in repository.medications_of(session, [episode_id]).get(episode_id, [])]
+
+
+def _dose(medication: Medication) -> schedule.Dose:
+    return schedule.Dose(
+        route=medication.route,
+        schedule=medication.schedule,
+        given_by=medication.given_by,
+        active=medication.status == "active",
+        start_date=medication.start_date,
+        days=medication.days,
+    )
+
+
+def _follow_window(ctx: Context, visit: Visit, planned: schedule.PlannedVisit) -> None:
+    """A planned visit that is already there follows the schedule as it is now (e.g. the
+    medication's times changed); an assigned, started or finished one is left alone."""
+    if visit.status != S.PLANNED:
+        return
+    window = (planned.window_start, planned.window_end)
+    if (as_utc(visit.window_start), as_utc(visit.window_end)) == window and (
+        visit.medication_route == planned.medication_route
+    ):
+        return
+    visit.window_start, visit.window_end = window
+    visit.medication_route = planned.medication_route
+    visit.updated_at = utcnow()
+    visit.updated_by_id = ctx.actor.user_id
+
+
+def _medication_alerts(ctx: Context, visits: Sequence[tuple[Visit, str]]) -> None:
+    """A medication visit (an IV dose) left unstaffed or missed: a high alert to the
+    episode's responsible unit (alerts.service.Raiser: its escalation and notifications)."""
+    from samband.alerts.rules import Kind, Trigger
+    from samband.alerts.service import Raiser
+
+    doses = [(v, why) for v, why in visits if v.medication_route]
+    if not doses:
+        return
+    episodes = repository.episodes_by_id(ctx.session, {v.episode_id for v, _ in doses}, lock=True)
+    raiser = Raiser(ctx.session, utcnow(), ctx.actor.user_id)
+    for visit, why in doses:
+        episode = episodes.get(visit.episode_id)
+        if episode is None or episode.state != State.AT_HOME:
+            continue
+        lo = visit.window_start.astimezone(schedule.LOCAL)
+        hi = visit.window_end.astimezone(schedule.LOCAL)
+        until = "24:00" if hi.date() > visit.date else f"{hi:%H:%M}"
+        raiser.raise_(
+            episode,
+            Trigger(
+                Kind.MEDICATION_VISIT,
+                "high",
+                f"{(visit.medication_route or '').upper()} dose visit on "
+                f"{visit.date.isoformat()} {lo:%H:%M}–{until} ({visit.what}): {why}",
+            ),
+        )
+    raiser.flush()
+
+
+def _unstaffed_alerts(ctx: Context, plan: DayPlan) -> None:
+    """The published plan's medication visits that nobody makes."""
+    ids = [uuid.UUID(u["visit"]) for u in plan.unassigned or []]
+    rows = repository.visits_by_id(ctx.session, ids)
+    reasons = {u["visit"]: u["reason"] for u in plan.unassigned or []}
+    _medication_alerts(
+        ctx,
+        [
+            (visit, f"not staffed in the published day plan: {reasons[str(visit.id)]}")
+            for visit, _ in rows.values()
+            if visit.status in OPEN
+        ],
+    )
 
 
 def _move(ctx: Context, visit: Visit, target: VisitStatus, note: str | None) -> None:
@@ -592,15 +930,93 @@ def _fixed_times(visit: Visit, day: date) -> tuple[int, int]:
     return start, end
 
 
-def _solve(
+def _queue_solve(ctx: Context, plan: DayPlan, seconds: float, *, mode: str) -> None:
+    """Mark the plan queued and defer its solve in this transaction (it runs after the
+    commit; a refused request defers nothing)."""
+    plan.solve_status = "queued"
+    plan.solve_error = None
+    plan.solve_ticket = uuid.uuid4()
+    plan.solve_requested_by_id = ctx.actor.user_id
+    plan.solve_started_at = None
+    ctx.session.flush()
+    defer(
+        ctx.session,
+        SOLVE_TASK,
+        {"plan_id": str(plan.id), "ticket": str(plan.solve_ticket), "mode": mode},
+    )
+
+
+def _stale(plan: DayPlan) -> bool:
+    started = plan.solve_started_at
+    if plan.solve_status != "solving" or started is None:
+        return False
+    return as_utc(started) + timedelta(seconds=plan.seconds) + STALE_AFTER < utcnow()
+
+
+def _require_solved(plan: DayPlan, doing: str) -> None:
+    if plan.solve_status in SOLVING:
+        raise Conflict(
+            f"the plan is still being made; wait until it is ready to {doing}",
+            field="solve_status",
+        )
+    if plan.solve_status == "failed":
+        raise Conflict(
+            f"the plan could not be made ({plan.solve_error}); replan it before you {doing}",
+            field="solve_status",
+        )
+
+
+def _job_context(session: Session, plan: DayPlan) -> Context:
+    """The job acts for whoever asked for the solve (their visibility, their name in the
+    visits' history and the access log)."""
+    user_id = plan.solve_requested_by_id or plan.updated_by_id or plan.created_by_id
+    user = repository.get_user(session, user_id)
+    if user is None:  # pragma: no cover - users are deactivated, never deleted
+        raise NotFound(f"user {user_id} who asked for day plan {plan.id} is gone")
+    return Context(session, actor_of(user), AccessLog())
+
+
+def _replan_preferences(ctx: Context, plan: DayPlan) -> dict[str, list[str]]:
+    """A replan prefers each visit's current staff member (moving as little as possible)."""
+    preferred = {
+        stop["visit"]: [route["staff"]]
+        for route in (plan.solution or {}).get("routes", [])
+        for stop in route["stops"]
+    }
+    if plan.status == "published":
+        ids = [uuid.UUID(v) for v in _plan_visit_ids(plan)]
+        for visit, _ in repository.visits_by_id(ctx.session, ids).values():
+            if visit.assigned_user_id is not None and visit.status in OPEN:
+                preferred[str(visit.id)] = [str(visit.assigned_user_id)]
+    return preferred
+
+
+def _assignments(plan: DayPlan) -> dict[str, tuple[str, str]]:
+    """Visit id → (staff id, start) in the plan's routes."""
+    return {
+        stop["visit"]: (route["staff"], stop["start"])
+        for route in (plan.solution or {}).get("routes", [])
+        for stop in route["stops"]
+    }
+
+
+def _mark(plan: DayPlan, now: datetime, cause: str, visits: int) -> None:
+    """Mark the plan out of date: ``cause`` an episode's new state, or changed_while_solving."""
+    plan.out_of_date_at = now
+    plan.out_of_date_reasons = [
+        *(plan.out_of_date_reasons or []),
+        {"at": now.isoformat(), "cause": cause, "visits": visits},
+    ]
+
+
+def _prepare(
     ctx: Context,
     plan: DayPlan,
     orgs: list[uuid.UUID],
-    seconds: float,
     *,
     preferred: dict[str, list[str]] | None,
-) -> None:
-    """Build the planning problem from the database, solve it, and store it on the plan.
+) -> Prepared:
+    """Build the planning problem from the database (the visits locked while read).
     ``preferred``: staff ids per visit id, or None for each patient's regular staff."""
     session, day = ctx.session, plan.date
     rows = repository.visits_for_planning(
@@ -610,6 +1026,7 @@ def _solve(
         organisation_ids=orgs,
         statuses=[s.value for s in OPEN | FIXED],
     )
+    log_listed(ctx, list({patient.id for _, patient in rows}), resource_type="day_plan")
     if preferred is None:
         preferred = _regular_staff(ctx, rows, day)
     staff_rows = {
@@ -692,28 +1109,21 @@ def _solve(
         "visits": problem_visits,
     }
     try:
-        parsed = parse_problem(problem)
+        parse_problem(problem)
     except ProblemError as exc:  # the inputs were validated; say what broke, never a 500
         raise InvalidInput(f"the day cannot be planned: {exc}") from None
-    if not problem_visits:
-        result = Plan(routes=(), unassigned=(), travel_minutes=0)
-        unassigned = left_out
-    elif not problem_staff:
-        result = Plan(routes=(), unassigned=(), travel_minutes=0)
-        reason = (
+    return Prepared(
+        plan_id=plan.id,
+        ticket=plan.solve_ticket or uuid.uuid4(),
+        seconds=plan.seconds,
+        problem=problem,
+        fixed=fixed_stops,
+        left_out=left_out,
+        no_staff_reason=(
             f"nobody of these organisations has a shift with time left on {day.isoformat()} "
             "(add shifts with POST /api/v1/shifts)"
-        )
-        unassigned = left_out + [{"visit": v["id"], "reason": reason} for v in problem_visits]
-    else:
-        result = solver.solve(parsed, seconds=seconds, seed=0)
-        unassigned = left_out + [{"visit": u.visit, "reason": u.reason} for u in result.unassigned]
-    plan.problem = problem
-    plan.solution = result.to_dict()
-    plan.fixed = fixed_stops
-    plan.unassigned = unassigned
-    plan.travel_minutes = result.travel_minutes
-    ctx.session.flush()
+        ),
+    )
 
 
 def _plan_visit_ids(plan: DayPlan) -> list[str]:

@@ -3,8 +3,16 @@ as lists and as a map, the visits left out and why, and a printable day sheet pe
 member. The same services (and access rules, and access log) as /api/v1/visits and
 /api/v1/day-plans.
 
-Planning from the page makes the date's visits from the care plans (``generate``) and solves
-the day (``create_day_plan``) in one step, inside ``attempt``: a refused step writes nothing.
+Planning from the page makes the date's visits from the care plans (``generate``) and asks
+for the day to be solved (``create_day_plan``) in one step, inside ``attempt``: a refused
+step writes nothing. The solve itself is a job (decision 0015): the page answers at once and
+the plan's page says "Planen tas fram…" and refreshes itself until the plan is there (or
+says why it failed). A plan whose visits were cancelled since (the patient readmitted,
+discharged, …) says "Planen är inaktuell – planera om", here and on the printed sheets.
+
+No handler here is ``async def``: they do database work, which FastAPI runs in its thread
+pool for a plain ``def`` (an ``async def`` would hold the event loop, and every other request
+with it).
 """
 
 from __future__ import annotations
@@ -32,11 +40,14 @@ from samband.web.i18n import activity_text, translate
 router = APIRouter(include_in_schema=False)
 
 SOLVE_SECONDS = 2.0  # the solver's time limit when planning from a page: someone is waiting
+REFRESH_SECONDS = 2  # how often the page of a plan being made looks again
 MARKS = (StatusMove.STARTED, StatusMove.DONE, StatusMove.MISSED)  # the buttons on a stop
 NOTICES = {
     "day_planned",
+    "day_planning",
     "day_published",
     "day_replanned",
+    "day_replanning",
     *(f"visit_{m.value}" for m in MARKS),
 }
 
@@ -82,7 +93,7 @@ def day_plan_page(request: Request, ctx: WebContext) -> HTMLResponse:
 
 
 @router.post("/day-plans", response_model=None)
-async def plan_day(request: Request, ctx: WebContext, form: FormData) -> Response:
+def plan_day(request: Request, ctx: WebContext, form: FormData) -> Response:
     data, errors = parse_form(PlanDayForm, {"date": form.get("date") or None})
     if data is None:
         day = local_today()
@@ -90,7 +101,7 @@ async def plan_day(request: Request, ctx: WebContext, form: FormData) -> Respons
         return _page(request, ctx, day, view, errors=_refusal(errors), status_code=422)
     planned, errors = attempt(ctx, lambda: _plan_the_day(ctx, data.date))
     if planned is not None:
-        return _back(planned.plan.id, "day_planned")
+        return _back(planned.plan.id, "day_planning")
     view = service.latest_day_plan(ctx, data.date)
     errors = _refusal(errors)
     return _page(request, ctx, data.date, view, errors=errors, status_code=error_status(errors))
@@ -121,12 +132,12 @@ def publish(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> Response:
 def replan(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> Response:
     replanned, errors = attempt(ctx, lambda: _replan(ctx, plan_id))
     if replanned is not None:
-        return _back(plan_id, "day_replanned")
+        return _back(plan_id, "day_replanning")
     return _again(request, ctx, plan_id, errors)
 
 
 @router.post("/day-plans/{plan_id}/visits/{visit_id}/status", response_model=None)
-async def mark_visit(
+def mark_visit(
     request: Request, ctx: WebContext, plan_id: uuid.UUID, visit_id: uuid.UUID, form: FormData
 ) -> Response:
     data, errors = parse_form(MarkForm, {"to": form.get("to") or None})
@@ -223,6 +234,9 @@ def _page(
         plans = service.list_day_plans(ctx, view.plan.date)
     actor = ctx.actor
     planner = actor.can(Permission.EPISODE_UPDATE)
+    solving = view is not None and view.plan.solve_status in service.SOLVING
+    if solving and notice in ("notice.day_planning", "notice.day_replanning"):
+        notice = None  # the page says it is being made
     return render(
         request,
         "day_plan.html",
@@ -239,6 +253,13 @@ def _page(
         plans=plans,
         errors=errors or FormErrors(),
         notice=notice,
+        solving=solving,
+        refresh=(
+            f"{REFRESH_SECONDS};url=/day-plans/{view.plan.id}?notice="
+            + ("day_replanned" if view.plan.version > 1 else "day_planned")
+            if solving and view is not None
+            else None
+        ),
         planner=planner,
         can_mark=planner or actor.can(Permission.VISIT_UPDATE),
         moves={
