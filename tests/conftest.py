@@ -26,6 +26,8 @@ os.environ.setdefault("SAMBAND_ALERT_TICK_SECONDS", "0")
 os.environ.setdefault("SAMBAND_AUDIT_CHECKPOINT_MINUTES", "0")
 # the tests run the jobs themselves (samband.jobs.queue.run_pending), never in the background
 os.environ.setdefault("SAMBAND_JOBS_IN_APP", "false")
+# nor the live overview's change feed: tests/live tick it themselves (feed.tick)
+os.environ.setdefault("SAMBAND_LIVE_FEED_SECONDS", "0")
 APP_ROLE = os.environ.get("SAMBAND_DATABASE_APP_ROLE") or "samband_app"
 
 from samband import migrate  # noqa: E402

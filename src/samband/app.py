@@ -113,6 +113,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         directory = settings.resolved_audit_checkpoint_dir()
         minutes = settings.audit_checkpoint_minutes
         tasks.append(asyncio.create_task(integrity.loop(factory, minutes, directory)))
+    if settings.live_feed_seconds:
+        # the live overview's change feed (issue 11; docs/decisions/0016-live-overview.md)
+        from samband.web.overview import install_feed
+
+        feed = install_feed(app)
+        tasks.append(asyncio.create_task(feed.run(settings.live_feed_seconds)))
     runner = local.running(factory) if settings.runs_jobs_in_app() else contextlib.nullcontext()
     try:
         async with runner:
@@ -153,12 +159,14 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.notifications.router import router as notifications
     from samband.observations.router import fhir_router
     from samband.observations.router import router as observations
+    from samband.oncall.router import router as on_call
     from samband.organisations.router import router as organisations
     from samband.outcomes.router import router as outcomes
     from samband.pathways.router import router as pathways
     from samband.patientcopy.router import router as patient_copy
     from samband.patients.router import router as patients
     from samband.pilots.router import router as pilots
+    from samband.reports.router import router as reports
     from samband.rounds.router import router as rounds
     from samband.security.router import router as auth
     from samband.visits.router import router as visits
@@ -179,10 +187,12 @@ def _routers() -> list:  # type: ignore[type-arg]
         observations,
         alerts,
         outcomes,
+        reports,
         pilots,
         fhir_router,
         audit,
         notifications,
+        on_call,
         *web,
     ]
 

@@ -254,6 +254,14 @@ def worker(
     concurrency: Annotated[
         int, typer.Option(min=1, max=64, help="Jobs run at the same time in this worker.")
     ] = 4,
+    keep_finished: Annotated[
+        bool,
+        typer.Option(
+            "--keep-finished",
+            help="PostgreSQL: keep the jobs that succeeded in procrastinate_jobs (default: "
+            "deleted; failed jobs are always kept).",
+        ),
+    ] = False,
 ) -> None:
     """Run the job queue's worker (PostgreSQL: procrastinate): notification deliveries with
     retries, the alert checks every SAMBAND_ALERT_TICK_SECONDS (once per interval however
@@ -280,7 +288,7 @@ def worker(
             asyncio.run(forever())
         return
     typer.echo(f"procrastinate worker on {_safe_url(url)} (concurrency {concurrency})")
-    run_worker(url, concurrency=concurrency)
+    run_worker(url, concurrency=concurrency, keep_finished=keep_finished)
 
 
 jobs_app = _group("jobs", "The job queue: run due jobs now, see what waits.")

@@ -36,7 +36,7 @@ from samband.kit.personnummer import luhn_check_digit
 from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
-from samband.models import Episode, Organisation, ReservedBed, Unit, User
+from samband.models import Episode, OnCallEntry, Organisation, ReservedBed, Unit, User
 from samband.observations import service as observations
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
@@ -210,6 +210,81 @@ SHIFTS = [
 ]
 DEMO_SOLVER_SECONDS = 1.0
 
+# Where the demo's staff are reached (issue 11): phone and e-mail, by username.
+CONTACTS = {
+    "lakare.anna": ("070-310 11 01", "anna.lindqvist@example.se"),
+    "ssk.bertil": ("070-310 11 02", "bertil.holm@example.se"),
+    "farmaceut.cecilia": ("070-310 11 03", "cecilia.berg@example.se"),
+    "koord.david": ("070-310 11 04", "david.ek@example.se"),
+    "lakare.sara": ("070-310 12 01", "sara.nystrom@example.se"),
+    "ssk.tove": ("070-310 12 02", "tove.sjoberg@example.se"),
+    "team.jonas": ("070-310 13 01", "jonas.wikstrom@example.se"),
+    "team.karin": ("070-310 13 02", "karin.dahl@example.se"),
+    "hsv.eva": ("070-310 14 01", "eva.andersson@example.se"),
+    "hsv.fredrik": ("070-310 14 02", "fredrik.lund@example.se"),
+    "usk.gun": ("070-310 14 03", "gun.olsson@example.se"),
+    "hsv.hanna": ("070-310 15 01", "hanna.bjork@example.se"),
+    "ht.ida": ("070-310 16 01", "ida.persson@example.se"),
+    "vc.ivar": ("070-310 17 01", "ivar.strand@example.se"),
+    "analytiker.lars": ("070-310 18 01", "lars.forsberg@example.se"),
+    "revisor.maria": ("070-310 18 02", "maria.hed@example.se"),
+    "admin.nils": ("070-310 18 03", "nils.ahlstrom@example.se"),
+}
+# The on-call rosters (jour/beredskap, decision 0014): per organisation, role and slot, a
+# user (username) or an external person (name, phone). The weekly pattern has no end date,
+# so the demo stays covered 24/7 for as long as it is used.
+_DAY, _EVENING, _NIGHT, _WEEKEND = "weekday_day", "weekday_evening", "night", "weekend"
+ROSTERS: list[tuple[str, str, str, str | tuple[str, str]]] = [
+    # organisation, role, slot, who
+    (MARKER, "physician", _DAY, "lakare.anna"),
+    (MARKER, "physician", _EVENING, ("Per Sandin", "023-49 20 10")),
+    (MARKER, "physician", _NIGHT, ("Per Sandin", "023-49 20 10")),
+    (MARKER, "physician", _WEEKEND, ("Lena Åberg", "023-49 20 12")),
+    (MARKER, "registered_nurse", _DAY, "ssk.bertil"),
+    (MARKER, "registered_nurse", _EVENING, ("Elin Strömberg", "023-49 20 11")),
+    (MARKER, "registered_nurse", _NIGHT, ("Elin Strömberg", "023-49 20 11")),
+    (MARKER, "registered_nurse", _WEEKEND, ("Elin Strömberg", "023-49 20 11")),
+    ("MED-FALUN", "physician", _DAY, "lakare.sara"),
+    ("MED-FALUN", "physician", _EVENING, ("Johan Berglund", "023-49 21 10")),
+    ("MED-FALUN", "physician", _NIGHT, ("Johan Berglund", "023-49 21 10")),
+    ("MED-FALUN", "physician", _WEEKEND, ("Johan Berglund", "023-49 21 10")),
+    ("MED-FALUN", "registered_nurse", _DAY, "ssk.tove"),
+    ("MED-FALUN", "registered_nurse", _EVENING, ("Mona Larsson", "023-49 21 11")),
+    ("MED-FALUN", "registered_nurse", _NIGHT, ("Mona Larsson", "023-49 21 11")),
+    ("MED-FALUN", "registered_nurse", _WEEKEND, ("Mona Larsson", "023-49 21 11")),
+    ("NSV-TEAM", "physician", _DAY, "team.jonas"),
+    ("NSV-TEAM", "physician", _EVENING, "team.jonas"),
+    ("NSV-TEAM", "physician", _NIGHT, ("Erik Norén", "023-49 22 10")),
+    ("NSV-TEAM", "physician", _WEEKEND, ("Erik Norén", "023-49 22 10")),
+    ("NSV-TEAM", "registered_nurse", _DAY, "team.karin"),
+    ("NSV-TEAM", "registered_nurse", _EVENING, "team.karin"),
+    ("NSV-TEAM", "registered_nurse", _NIGHT, ("Sofia Lind", "023-49 22 11")),
+    ("NSV-TEAM", "registered_nurse", _WEEKEND, ("Sofia Lind", "023-49 22 11")),
+    # the municipalities have no physicians: the primary care centre's by day, the region's
+    # physician on call (jourläkare) at other times
+    ("HSV-FALUN", "physician", _DAY, ("Ivar Strand, Vårdcentralen Falun Norra", "023-49 30 10")),
+    ("HSV-FALUN", "physician", _EVENING, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-FALUN", "physician", _NIGHT, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-FALUN", "physician", _WEEKEND, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-FALUN", "registered_nurse", _DAY, "hsv.eva"),
+    ("HSV-FALUN", "registered_nurse", _EVENING, "hsv.fredrik"),
+    ("HSV-FALUN", "registered_nurse", _NIGHT, ("Maria Ek", "023-82 010")),
+    ("HSV-FALUN", "registered_nurse", _WEEKEND, ("Maria Ek", "023-82 010")),
+    (
+        "HSV-BORLANGE",
+        "physician",
+        _DAY,
+        ("Ahmed Karimi, Vårdcentralen Borlänge Centrum", "0243-49 30 10"),
+    ),
+    ("HSV-BORLANGE", "physician", _EVENING, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-BORLANGE", "physician", _NIGHT, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-BORLANGE", "physician", _WEEKEND, ("Karl Holmgren, jourläkare", "023-49 00 90")),
+    ("HSV-BORLANGE", "registered_nurse", _DAY, "hsv.hanna"),
+    ("HSV-BORLANGE", "registered_nurse", _EVENING, ("Petra Nord", "0243-74 010")),
+    ("HSV-BORLANGE", "registered_nurse", _NIGHT, ("Petra Nord", "0243-74 010")),
+    ("HSV-BORLANGE", "registered_nurse", _WEEKEND, ("Petra Nord", "0243-74 010")),
+]
+
 
 @dataclass
 class Directory:
@@ -240,6 +315,7 @@ def load(session: Session) -> bool:
     if session.scalar(select(Organisation.id).where(Organisation.code == MARKER)) is not None:
         return False
     directory = _directory(session)
+    _rosters(session, directory)
     _kim(session, directory)
     _lisa(session, directory)
     _omar(session, directory)
@@ -284,12 +360,58 @@ def _directory(session: Session) -> Directory:
             skills=skills,
             password_hash=password_hash,
             active=True,
+            phone=CONTACTS[username][0],
+            email=CONTACTS[username][1],
+            # clinical staff are reached by e-mail too (issue 11: set SAMBAND_SMTP_URL to see
+            # them); the others see their notifications in Samband only
+            notify_channels=["email"] if role in NOTIFIED_ROLES else [],
         )
         session.add(users[username])
     session.flush()
     for user in users.values():
         session.refresh(user)
     return Directory(orgs=orgs, units=units, users=users, contexts=[])
+
+
+NOTIFIED_ROLES = frozenset({"physician", "registered_nurse", "coordinator"})
+
+
+def _rosters(session: Session, d: Directory) -> None:
+    """Complete 24/7 rosters, open-ended from two weeks back; and one dated override: Anna
+    Lindqvist takes the coming weekend's physician on call at the infection clinic."""
+    today = local_today()
+    since = today - timedelta(days=14)
+    by = d.users["admin.nils"].id
+    for org_code, role, slot, who in ROSTERS:
+        person: dict[str, Any] = (
+            {"user_id": d.users[who].id}
+            if isinstance(who, str)
+            else {"name": who[0], "phone": who[1]}
+        )
+        session.add(
+            OnCallEntry(
+                organisation_id=d.orgs[org_code].id,
+                role=role,
+                slot=slot,
+                starts_on=since,
+                ends_on=None,
+                created_by_id=by,
+                **person,
+            )
+        )
+    friday = today + timedelta(days=(4 - today.weekday()) % 7)
+    session.add(
+        OnCallEntry(
+            organisation_id=d.orgs[MARKER].id,
+            role="physician",
+            slot="weekend",
+            starts_on=friday,
+            ends_on=friday,
+            user_id=d.users["lakare.anna"].id,
+            created_by_id=by,
+        )
+    )
+    session.flush()
 
 
 def _pnr(year: int, month: int, day: int, serial: int) -> str:
@@ -770,6 +892,7 @@ def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
     eva = d.ctx(session, "hsv.eva")
     visits.generate(eva, GenerateVisits(date=today))
     plan = visits.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
+    visits.solve_now(eva, plan.plan.id)  # the solve is a job; the demo waits for it here
     visits.publish(eva, plan.plan.id)
 
 

@@ -14,11 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from samband.alerts.service import escalate_due
 from samband.config import get_settings
 from samband.jobs.queue import run_pending
-from samband.kit.time import utcnow
-from samband.models import Alert, Notification, NotificationDelivery
+from samband.kit.time import local_today, utcnow
+from samband.models import Alert, Notification, NotificationDelivery, OnCallEntry, User
 from samband.notifications import messages
+from samband.oncall.rules import SLOTS
+from tests.factories import make_user
 from tests.notifications.servers import SmsGateway, SmtpServer
 from tests.observations.world import HIGH, MEDIUM, World, alerts_of, make_world, post, vitals
 
@@ -283,3 +286,74 @@ class TestMessages:
                 or kind == "route_changed"
             )
             assert "https://x/alerts/1" in message.body
+
+
+def on_call(session: Session, world: World, user: User) -> None:
+    """``user`` covers every slot of their role for the ward, from a week ago, open-ended."""
+    for slot in SLOTS:
+        session.add(
+            OnCallEntry(
+                organisation_id=world.clinic.id,
+                unit_id=world.ward.id,
+                role=user.role,
+                slot=slot,
+                starts_on=local_today() - timedelta(days=7),
+                ends_on=None,
+                user_id=user.id,
+            )
+        )
+    session.flush()
+
+
+class TestOnCall:
+    def test_news2_7_or_more_reaches_the_physician_on_call_at_once(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+        world: World,
+        smtp: SmtpServer,
+    ) -> None:
+        jour = make_user(session, world.clinic, role="physician", unit=world.ward)
+        jour.email, jour.notify_channels = "jour@example.se", ["email"]
+        night_nurse = make_user(session, world.clinic, role="registered_nurse", unit=world.ward)
+        on_call(session, world, jour)
+        on_call(session, world, night_nurse)
+
+        alert = raise_alert(client, session, world, HIGH)
+        run_pending(session_factory)
+
+        told = {u for u, c, _ in deliveries(session, alert) if c == "app"}
+        assert told == {str(world.nurse.id), str(jour.id), str(night_nurse.id)}
+        assert str(world.physician.id) not in told  # the responsible one: at level 2
+        assert [r for r, _ in smtp.mailbox.messages] == [["jour@example.se"]]
+        jour_entry = next(n for n in alert.notified if n.get("user_id") == str(jour.id))
+        assert jour_entry["as"] == "on_call_physician"
+        assert jour_entry["name"] == jour.full_name
+
+    def test_a_medium_alert_reaches_the_nurse_on_call_not_the_physician(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        jour = make_user(session, world.clinic, role="physician", unit=world.ward)
+        night_nurse = make_user(session, world.clinic, role="registered_nurse", unit=world.ward)
+        on_call(session, world, jour)
+        on_call(session, world, night_nurse)
+
+        alert = raise_alert(client, session, world, MEDIUM)
+
+        told = {u for u, c, _ in deliveries(session, alert) if c == "app"}
+        assert told == {str(world.nurse.id), str(night_nurse.id)}
+
+    def test_unanswered_it_climbs_to_the_physicians(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        jour = make_user(session, world.clinic, role="physician", unit=world.ward)
+        on_call(session, world, jour)
+        alert = raise_alert(client, session, world, MEDIUM)
+
+        escalate_due(session, alert.created_at + timedelta(minutes=61))
+
+        notes = session.scalars(select(Notification).where(Notification.alert_id == alert.id)).all()
+        escalated = {str(n.user_id) for n in notes if n.kind == "alert_escalated"}
+        assert escalated == {str(world.physician.id), str(jour.id)}
+        assert all(n.params["level"] == 2 for n in notes if n.kind == "alert_escalated")

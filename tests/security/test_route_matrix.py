@@ -62,12 +62,15 @@ from samband.models import (
     CareRequest,
     DayPlan,
     EpisodeParticipant,
+    OnCallEntry,
     PatientRegistration,
     RecordBlock,
+    ReportFile,
     RoundNote,
     User,
     Visit,
 )
+from samband.notifications import service as notifications
 from samband.observations import service as observations
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
@@ -220,6 +223,9 @@ class World:
     criteria: list[str]
     tablet: dict[str, str]  # "A" / "B2": the cookie of a tablet paired with their episode
     b_episode: uuid.UUID
+    on_call_entry: uuid.UUID  # an entry of A's unit's on-call roster
+    notification: uuid.UUID  # one of A's nurse's notifications
+    report: uuid.UUID  # a report A's nurse ordered (made, with its file)
 
     def secrets(self) -> list[str]:
         """What an outsider must never see: A's patient and the records of their care."""
@@ -410,7 +416,42 @@ def build_world(session: Session) -> World:
         pairing = selfreport.pair(_ctx(session, who), ep.id)
         tablets[key] = f"{pairing.episode_id}.{pairing.secret}"
 
+    on_call = OnCallEntry(
+        organisation_id=orgs["A"].id,
+        unit_id=units["A"].id,
+        role="physician",
+        slot="night",
+        starts_on=today,
+        user_id=physician.id,
+        phone="070-000 00 00",
+    )
+    session.add(on_call)
+    session.flush()
     tokens = {k: security.issue_token(session, u).access_token for k, u in users.items()}
+    (notification,) = notifications.notify(
+        session,
+        user_ids=[nurse.id],
+        kind="alert",
+        severity="high",
+        reference=notifications.reference("alert", ingested.view.alert_ids[0]),
+        link=f"/alerts/{ingested.view.alert_ids[0]}",
+        params={"alert_kind": "news2", "score": 9, "level": 1},
+    )
+    report = ReportFile(
+        user_id=nurse.id,
+        kind="outcomes",
+        format="csv",
+        parameters={"from": "2025-03-01", "to": "2025-03-31", "trace": False},
+        status="done",
+        attempts=1,
+        content=b"indicator,group,value\n",
+        media_type="text/csv; charset=utf-8",
+        filename="samband-outcomes-2025-03-01-2025-03-31.csv",
+        size=22,
+        finished_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    session.add(report)
     session.flush()
     pathway = registry()[episode.pathway]
     return World(
@@ -441,6 +482,9 @@ def build_world(session: Session) -> World:
         criteria=[c.key for c in pathway.eligibility],
         tablet=tablets,
         b_episode=b_episode.id,
+        on_call_entry=on_call.id,
+        notification=notification.id,
+        report=report.id,
     )
 
 
@@ -596,6 +640,18 @@ READ = (P.PATIENT_READ,)
 MATRIX: list[Route] = [
     # -- the API: who am I, the directory, pathways ------------------------------------------
     R("GET", "/api/v1/me", None, Names.NOTHING),
+    # -- one's own notifications and how one is reached (issue 11) ---------------------------
+    R("GET", "/api/v1/notifications", None, Names.NOTHING),
+    R(
+        "POST",
+        "/api/v1/notifications/{notification_id}/read",
+        None,
+        Names.THING,
+        params=lambda w: {"notification_id": w.notification},
+        note="only the person notified may mark it read",
+    ),
+    R("GET", "/api/v1/me/contact", None, Names.NOTHING),
+    R("PATCH", "/api/v1/me/contact", None, Names.NOTHING, body=_none),
     R("GET", "/api/v1/organisations", (P.DIRECTORY_READ,), Names.NOTHING),
     R(
         "GET",
@@ -1251,7 +1307,36 @@ MATRIX: list[Route] = [
         note="a role without the overview lands on its own first page (web/nav.py)",
     ),
     R("GET", "/overview/live", READ, Names.NOTHING, a_sees=True),
+    R(
+        "GET",
+        "/overview/events",
+        READ,
+        Names.NOTHING,
+        allowed_status=204,
+        note="the live overview's event stream: 204 (no stream, the page polls) as the "
+        "matrix's app runs no change feed; the stream's events are read in tests/live",
+    ),
     R("GET", "/alerts", READ, Names.NOTHING, a_sees=True),
+    # -- one's own notifications (issue 11) ----------------------------------------------------
+    R("GET", "/notifications", None, Names.NOTHING),
+    R(
+        "POST",
+        "/notifications/{notification_id}/open",
+        None,
+        Names.THING,
+        params=lambda w: {"notification_id": w.notification},
+        body=_none,
+        note="only the person notified opens (and marks read) their notification",
+    ),
+    R(
+        "POST",
+        "/notifications/contact",
+        None,
+        Names.NOTHING,
+        body=_none,
+        outsider_writes=True,
+        note="one's own phone, e-mail and channels",
+    ),
     R("GET", "/alerts/{alert_id}", READ, Names.PATIENT, params=lambda w: {"alert_id": w.alert}),
     R(
         "POST",
@@ -1631,6 +1716,137 @@ MATRIX: list[Route] = [
     ),
 ]
 
+
+# -- the on-call roster (decision 0014): any staff role reads any unit's (no patient data);
+# coordinators and administrators write their own organisation's (another's: 404)
+ONCALL_READ, ONCALL_MANAGE = (P.ONCALL_READ,), (P.ONCALL_MANAGE,)
+
+
+def _a_unit(w: World) -> dict[str, Any]:
+    return {"unit_id": w.unit["A"]}
+
+
+def _on_call_entry(w: World) -> dict[str, Any]:
+    return {"entry_id": w.on_call_entry}
+
+
+def _on_call_body(w: World) -> dict[str, Any]:
+    return {
+        "role": "physician",
+        "slot": "weekend",
+        "starts_on": _today(),
+        "name": "Extern Jour",
+        "phone": "023-11 22 33",
+    }
+
+
+MATRIX += [
+    R("GET", "/api/v1/on-call", ONCALL_READ, Names.NOTHING, query=_a_unit),
+    R("GET", "/api/v1/on-call/gaps", ONCALL_READ, Names.NOTHING, query=_a_unit),
+    R("GET", "/api/v1/on-call/entries", ONCALL_READ, Names.NOTHING, query=_a_unit),
+    R(
+        "POST",
+        "/api/v1/on-call/entries",
+        ONCALL_MANAGE,
+        Names.THING,
+        body=lambda w: {"entries": [{**_on_call_body(w), "unit_id": str(w.unit["A"])}]},
+        note="A's unit's roster: only A's coordinators and administrators",
+    ),
+    R(
+        "PUT",
+        "/api/v1/on-call/entries/{entry_id}",
+        ONCALL_MANAGE,
+        Names.THING,
+        params=_on_call_entry,
+        body=_on_call_body,
+    ),
+    R(
+        "DELETE",
+        "/api/v1/on-call/entries/{entry_id}",
+        ONCALL_MANAGE,
+        Names.THING,
+        params=_on_call_entry,
+    ),
+    R("GET", "/on-call", ONCALL_READ, Names.NOTHING, query=lambda w: {"scope": str(w.unit["A"])}),
+    R(
+        "POST",
+        "/on-call/entries",
+        ONCALL_MANAGE,
+        Names.THING,
+        body=lambda w: {
+            **_on_call_body(w),
+            "scope": str(w.unit["A"]),
+            "who": "",
+            "ends_on": "",
+            "email": "",
+        },
+    ),
+    R(
+        "POST",
+        "/on-call/entries/{entry_id}/delete",
+        ONCALL_MANAGE,
+        Names.THING,
+        params=_on_call_entry,
+        body=lambda w: {"scope": str(w.unit["A"])},
+    ),
+]
+
+
+# -- reports made as jobs (issue 11): one's own only (another's: 404), directory:read as /outcomes
+def _report(w: World) -> dict[str, Any]:
+    return {"report_id": w.report}
+
+
+def _report_order(w: World) -> dict[str, Any]:
+    return {"kind": "outcomes", "format": "csv", "from": "2025-03-01", "to": "2025-03-31"}
+
+
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/reports",
+        (P.DIRECTORY_READ,),
+        Names.NOTHING,
+        body=_report_order,
+        outsider_writes=True,
+        note="an outsider orders its own report (aggregates; made as the person who asked)",
+    ),
+    R("GET", "/api/v1/reports", (P.DIRECTORY_READ,), Names.NOTHING),
+    R(
+        "GET",
+        "/api/v1/reports/{report_id}",
+        (P.DIRECTORY_READ,),
+        Names.THING,
+        params=_report,
+        note="only the person who asked for it",
+    ),
+    R(
+        "GET",
+        "/api/v1/reports/{report_id}/file",
+        (P.DIRECTORY_READ,),
+        Names.THING,
+        params=_report,
+        note="only the person who asked for it",
+    ),
+    R(
+        "POST",
+        "/outcomes/reports",
+        (P.DIRECTORY_READ,),
+        Names.NOTHING,
+        body=lambda w: {"from": "2025-03-01", "to": "2025-03-31", "format": "pdf"},
+        outsider_writes=True,
+        note="an outsider orders its own report",
+    ),
+    R("GET", "/reports", (P.DIRECTORY_READ,), Names.NOTHING),
+    R(
+        "GET",
+        "/reports/{report_id}/file",
+        (P.DIRECTORY_READ,),
+        Names.THING,
+        params=_report,
+        note="only the person who asked for it",
+    ),
+]
 
 # -- pages: the access log and the administration of users
 MATRIX += [

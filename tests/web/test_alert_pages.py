@@ -326,7 +326,7 @@ class TestAlertPage:
 
         page = client.get(f"/patients/{world.patient.id}").text
 
-        assert "Larm under episoden (1)" in page
+        assert "Larm under episoden: 1 öppna av 1" in page
         assert f'href="/alerts/{alert_id}"' in page
         acknowledged = client.post(
             f"/alerts/{alert_id}/acknowledge",

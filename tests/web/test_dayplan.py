@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from samband.models import AuditEvent, DayPlan, Organisation, Patient, User, Visit
 from samband.jobs.queue import run_pending
+from samband.models import AuditEvent, DayPlan, Organisation, Patient, User, Visit
 from samband.visits import service as visit_service
 from samband.web import dayplan
 from tests.factories import (

@@ -1,7 +1,9 @@
 """A day plan that is out of date, in real headless Chromium on a phone (390 px), in Swedish:
 the plan is made by the job (the page refreshes itself until it is there), published, then a
 patient on it is readmitted; the plan's page says "Planen är inaktuell – planera om" and why.
-Writes docs/screenshots/day-plan-out-of-date-390.png. A server of its own (the readmission
+The whole page fits the phone, before and after: no sideways scrolling (the route tables
+stack, the map scales). Writes docs/screenshots/day-plan-390.png and
+day-plan-out-of-date-390.png. A server of its own (the readmission
 would change what the other browser tests see)."""
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ def test_an_out_of_date_plan_on_a_phone(chromium: Any, own_server: str) -> None:
     page.get_by_role("button", name="Publicera planen", exact=True).click()
     page.wait_for_load_state()
     plan_path = re.sub(r"\?.*$", "", page.url.replace(own_server, ""))
+    _fits_the_phone(page)
+    screenshot(page, "day-plan-390")
 
     # the patient on the plan is readmitted by their physician
     physician = _api(own_server, "lakare.anna")
@@ -103,8 +107,32 @@ def test_an_out_of_date_plan_on_a_phone(chromium: Any, own_server: str) -> None:
     assert "Planen är inaktuell – planera om" in banner.inner_text()
     assert "en patient har lagts in på sjukhus igen" in banner.inner_text()
     screenshot(page, "day-plan-out-of-date-390")
-    # the banner itself fits the phone (the page's route tables and map are wider: issue 11
-    # left that as found, docs/decisions/0015)
     box = banner.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
+    _fits_the_phone(page)
     context.close()
+
+
+def _fits_the_phone(page: Any) -> None:
+    """No sideways scrolling: the route tables stack, the map scales to the width."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], page.evaluate(WIDER_THAN_THE_PAGE_JS)
+    routemap = page.locator("svg.routemap").bounding_box()
+    assert routemap is not None
+    assert routemap["x"] + routemap["width"] <= PHONE["width"]
+
+
+# the elements that reach past the viewport's right edge, the deepest first (why a page scrolls)
+WIDER_THAN_THE_PAGE_JS = """
+() => Array.from(document.querySelectorAll('body *'))
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, r]) => r.right > window.innerWidth + 0.5 && el.getClientRects().length > 0)
+  .filter(([el]) => !Array.from(el.children).some(c => c.getBoundingClientRect().right
+                                                        > window.innerWidth + 0.5))
+  .slice(0, 12)
+  .map(([el, r]) => `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className}`
+                    + ` ${Math.round(r.left)}..${Math.round(r.right)}: `
+                    + el.outerHTML.slice(0, 120))
+"""

@@ -96,7 +96,7 @@ class TestOverview:
         assert "<html" not in live.text
         assert f"/patients/{home.patient_id}" in live.text
 
-    def test_shows_todays_visits_done_of_planned(
+    def test_shows_todays_visits_done_to_come_and_cancelled(
         self, client: TestClient, session: Session
     ) -> None:
         from samband.kit.time import local_today, utcnow
@@ -125,7 +125,8 @@ class TestOverview:
             )
         session.flush()
         login(client, session, nurse)
-        assert "1 / 3" in client.get("/overview/live").text
+        # done, to come (planned and assigned), cancelled: as the round counts them
+        assert "1 gjorda · 2 kvar · 1 inställda" in client.get("/overview/live").text
 
     def test_english_is_selectable(self, client: TestClient, session: Session) -> None:
         login(client, session, make_user(session, make_organisation(session)))

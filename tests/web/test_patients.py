@@ -216,7 +216,7 @@ class TestPatientPage:
             "Åtgärder",
             f"/episodes/{episode.id}/transition/at_home",
             f"/patients/{episode.patient_id}/care-plan/versions/1",
-            "Kommer",
+            "Inga besök planerade",  # today's visits (none yet for a planned episode)
         ):
             assert expected in text, expected
         # the patient has acknowledged; both organisations still need to

@@ -131,8 +131,10 @@ class Raiser:
     active: dict[tuple[uuid.UUID, str], Alert] = field(default_factory=dict)
     _locked: set[uuid.UUID] = field(default_factory=set)
     _cache: dict[tuple[str, uuid.UUID], Any] = field(default_factory=dict)
-    # (alert, level, user ids, NEWS2 score) to notify when flushed
-    pending: list[tuple[Alert, int, list[uuid.UUID], int | None]] = field(default_factory=list)
+    # (alert, level, user ids, NEWS2 score, severity then) to notify when flushed
+    pending: list[tuple[Alert, int, list[uuid.UUID], int | None, str]] = field(
+        default_factory=list
+    )
 
     def lock(self, episode_ids: Sequence[uuid.UUID]) -> None:
         """Lock the episodes' active alerts (call with the episodes already locked)."""
@@ -227,14 +229,14 @@ class Raiser:
         notifications and their delivery jobs commit with the alerts)."""
         self.session.flush()
         pending, self.pending = self.pending, []
-        for alert, level, user_ids, score in pending:
+        for alert, level, user_ids, score, severity in pending:
             if not user_ids:
                 continue
             notifications.notify(
                 self.session,
                 user_ids=user_ids,
                 kind="alert" if level == 1 else "alert_escalated",
-                severity=alert.severity,
+                severity=severity,
                 reference=notifications.reference("alert", alert.id),
                 link=f"/alerts/{alert.id}",
                 params={"alert_kind": alert.kind, "score": score, "level": level},
@@ -249,7 +251,7 @@ class Raiser:
         notified when the transaction flushes (``flush``)."""
         found = self.recipients(episode, level, alert.severity)
         ids = [uuid.UUID(r["user_id"]) for r in found if r.get("user_id")]
-        self.pending.append((alert, level, ids, score))
+        self.pending.append((alert, level, ids, score, alert.severity))
         return found
 
     def recipients(self, episode: EpisodeRef, level: int, severity: str) -> list[dict[str, Any]]:

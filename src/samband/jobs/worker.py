@@ -57,13 +57,16 @@ def _runner(spec: Task, factory: sessionmaker[Session]) -> Any:
     return run
 
 
-def run_worker(url: str, *, concurrency: int = 2, wait: bool = True) -> None:
-    """Run procrastinate's worker until stopped (Ctrl-C / SIGTERM finish the jobs running)."""
+def run_worker(
+    url: str, *, concurrency: int = 2, wait: bool = True, keep_finished: bool = False
+) -> None:
+    """Run procrastinate's worker until stopped (Ctrl-C / SIGTERM finish the jobs running).
+    Jobs that succeeded are deleted unless ``keep_finished`` (failed ones are always kept)."""
     app = build_app(url)
     app.run_worker(
         concurrency=concurrency,
         wait=wait,
         name="samband",
-        delete_jobs="successful",
+        delete_jobs="never" if keep_finished else "successful",
         install_signal_handlers=True,
     )

@@ -10,6 +10,7 @@ from samband.models.episodes import ChecklistItem, Episode, EpisodeEvent, Episod
 from samband.models.medications import Medication
 from samband.models.notifications import LocalJob, Notification, NotificationDelivery
 from samband.models.observations import ObservationSet, Spo2ScaleDecision
+from samband.models.oncall import OnCallEntry
 from samband.models.organisations import ApiToken, Organisation, ReservedBed, Unit, User
 from samband.models.outcomes import (
     ImportedEpisode,
@@ -19,6 +20,7 @@ from samband.models.outcomes import (
 )
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration, RecordBlock
 from samband.models.pilots import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
+from samband.models.reports import ReportFile as ReportFile
 from samband.models.rounds import Round, RoundNote
 from samband.models.security import FormSubmission, LoginAttempt
 from samband.models.visits import DayPlan, StaffShift, Visit
@@ -51,6 +53,7 @@ __all__ = [
     "Notification",
     "NotificationDelivery",
     "ObservationSet",
+    "OnCallEntry",
     "Organisation",
     "OutcomeImport",
     "Patient",

@@ -31,6 +31,9 @@ class Alert(IdMixin, CreatedMixin, Base):
             postgresql_where=_ACTIVE,
         ),
         Index("ix_alerts_status_due", "status", "due_at"),
+        # the live overview's change feed: alerts raised or changed since its cursor (issue 11)
+        Index("ix_alerts_created_at", "created_at"),
+        Index("ix_alerts_updated_at", "updated_at"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samband.models.base import Base, IdMixin
@@ -21,6 +21,10 @@ class AuditEvent(IdMixin, Base):
     samband.audit.ledger.append (through AccessLog.write)."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # what a user was already logged as shown in a period (the overview, issue 11)
+        Index("ix_audit_events_user_resource_at", "user_id", "resource_type", "at"),
+    )
 
     at: Mapped[datetime] = mapped_column(index=True)
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)

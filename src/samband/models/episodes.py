@@ -27,6 +27,8 @@ class Episode(IdMixin, CreatedMixin, Base):
             postgresql_where=text(OPEN_STATES_SQL),
             sqlite_where=text(OPEN_STATES_SQL),
         ),
+        # the live overview's change feed: episodes changed since its cursor (issue 11)
+        Index("ix_episodes_updated_at", "updated_at"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -26,6 +26,8 @@ class ObservationSet(IdMixin, CreatedMixin, Base):
         UniqueConstraint("source_organisation_id", "client_id"),
         Index("ix_observation_sets_episode_measured", "episode_id", "measured_at"),
         Index("ix_observation_sets_patient_measured", "patient_id", "measured_at"),
+        # the live overview's change feed reads what arrived since its cursor (issue 11)
+        Index("ix_observation_sets_created_at", "created_at"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))

@@ -342,7 +342,8 @@ def update_contact(ctx: Context, data: ContactUpdate) -> ContactRead:
     """Change the caller's own contact settings; nothing changes when a channel would lack
     its address."""
     user = repository.user(ctx.session, ctx.actor.user_id, lock=True)
-    changes = data.model_dump(exclude_unset=True)
+    # a field sent as null is left as it is (to remove a channel, leave it out of the list)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     phone = changes.get("phone", user.phone)
     email = changes.get("email", user.email)
     channels = [str(c) for c in changes.get("notify_channels", user.notify_channels or [])]

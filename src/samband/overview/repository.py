@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Collection
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from samband.db import among
 from samband.models import (
+    Alert,
+    AuditEvent,
     CareRequest,
     Episode,
     EpisodeParticipant,
-    ObservationSet,
     Organisation,
     Patient,
     ReservedBed,
@@ -80,48 +83,103 @@ def users_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def visit_counts(
-    session: Session, episode_ids: list[uuid.UUID], day: date
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """Per episode, the day's visits: (done, all not cancelled)."""
+def visit_statuses(
+    session: Session, episode_ids: Collection[uuid.UUID], day: date
+) -> dict[uuid.UUID, dict[str, tuple[int, datetime | None]]]:
+    """Per episode and status, the day's visits: (how many, the earliest planned start, else
+    window start). One grouped query for every episode."""
     if not episode_ids:
         return {}
-    done = func.count(Visit.id).filter(Visit.status == "done")
+    first = func.min(func.coalesce(Visit.planned_start, Visit.window_start))
     rows = session.execute(
-        select(Visit.episode_id, done, func.count(Visit.id))
-        .where(Visit.episode_id.in_(episode_ids), Visit.date == day, Visit.status != "cancelled")
-        .group_by(Visit.episode_id)
+        select(Visit.episode_id, Visit.status, func.count(Visit.id), first)
+        .where(among(session, Visit.episode_id, episode_ids), Visit.date == day)
+        .group_by(Visit.episode_id, Visit.status)
     )
-    return {episode_id: (int(d), int(n)) for episode_id, d, n in rows.tuples()}
+    result: dict[uuid.UUID, dict[str, tuple[int, datetime | None]]] = {}
+    for episode_id, status, n, at in rows.tuples():
+        result.setdefault(episode_id, {})[status] = (int(n), at)
+    return result
 
 
-def latest_observations(
-    session: Session, episode_ids: list[uuid.UUID], excluded_status: str
-) -> dict[uuid.UUID, ObservationSet]:
-    """Per episode, its latest measured set holding a NEWS2 score (not entered in error)."""
+def at_home_rows(
+    session: Session, episode_ids: Collection[uuid.UUID], state: str
+) -> list[tuple[Episode, Patient]]:
+    """These episodes, when in ``state``, with their patients (no visibility filter: the live
+    overview's change feed renders a changed row once, and each connected page is sent only
+    the rows of the episodes its own overview shows)."""
+    if not episode_ids:
+        return []
+    rows = session.execute(
+        select(Episode, Patient)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .where(Episode.id.in_(sorted(episode_ids)), Episode.state == state)
+        .order_by(Episode.started_at, Episode.created_at)
+    )
+    return [(episode, patient) for episode, patient in rows.tuples()]
+
+
+def episode_ids_of_organisation(
+    session: Session, visibility: Visibility, states: list[str]
+) -> set[uuid.UUID]:
+    """The ids of ``episodes_of_organisation`` (what a connected overview shows)."""
+    return set(
+        session.scalars(
+            select(Episode.id)
+            .join(EpisodeParticipant, EpisodeParticipant.episode_id == Episode.id)
+            .where(
+                EpisodeParticipant.organisation_id == visibility.organisation_id,
+                Episode.state.in_(states),
+                visible_episodes_clause(Episode.id, visibility),
+            )
+        )
+    )
+
+
+def visible_episode_ids(
+    session: Session, visibility: Visibility, episode_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these episodes the caller may see."""
+    if not episode_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Episode.id).where(
+                Episode.id.in_(sorted(episode_ids)),
+                visible_episodes_clause(Episode.id, visibility),
+            )
+        )
+    )
+
+
+def active_alert_counts(
+    session: Session, episode_ids: Collection[uuid.UUID], statuses: Collection[str]
+) -> dict[uuid.UUID, int]:
+    """Per episode, its alerts in these statuses."""
     if not episode_ids:
         return {}
-    latest = (
-        select(ObservationSet.episode_id, func.max(ObservationSet.measured_at).label("at"))
-        .where(
-            ObservationSet.episode_id.in_(sorted(episode_ids)),
-            ObservationSet.status != excluded_status,
-            ObservationSet.news2_total.is_not(None),
-        )
-        .group_by(ObservationSet.episode_id)
-        .subquery()
+    rows = session.execute(
+        select(Alert.episode_id, func.count(Alert.id))
+        .where(Alert.episode_id.in_(sorted(episode_ids)), Alert.status.in_(sorted(statuses)))
+        .group_by(Alert.episode_id)
     )
-    rows = session.scalars(
-        select(ObservationSet)
-        .join(
-            latest,
-            (ObservationSet.episode_id == latest.c.episode_id)
-            & (ObservationSet.measured_at == latest.c.at),
-        )
+    return {episode_id: int(n) for episode_id, n in rows.tuples()}
+
+
+def logged_since(
+    session: Session, user_id: uuid.UUID, resource_type: str, since: datetime
+) -> dict[uuid.UUID, datetime]:
+    """Per patient, when the user was last logged (allowed) for this resource since ``since``
+    (the index audit_events (user_id, resource_type, at), migration 0015)."""
+    rows = session.execute(
+        select(AuditEvent.patient_id, func.max(AuditEvent.at))
         .where(
-            ObservationSet.status != excluded_status,
-            ObservationSet.news2_total.is_not(None),
+            AuditEvent.user_id == user_id,
+            AuditEvent.resource_type == resource_type,
+            AuditEvent.at >= since,
+            AuditEvent.allowed.is_(True),
+            AuditEvent.patient_id.is_not(None),
         )
-        .order_by(ObservationSet.created_at)
+        .group_by(AuditEvent.patient_id)
     )
-    return {row.episode_id: row for row in rows}
+    return {patient_id: at for patient_id, at in rows.tuples() if patient_id is not None}

@@ -38,6 +38,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "contacts": {"sv": "Vem ringer du?", "en": "Whom do you call?"},
     "care_contact": {"sv": "Din fasta vårdkontakt", "en": "Your named care contact"},
+    "on_call_note": {
+        "sv": "Vem som har jour gäller veckan kopian skrevs ut.",
+        "en": "Who is on call is as rostered the week the copy was printed.",
+    },
     "when": {"sv": "När", "en": "When"},
     "who": {"sv": "Vem", "en": "Who"},
     "phone": {"sv": "Telefon", "en": "Phone"},

@@ -65,10 +65,14 @@ class Permission(StrEnum):
     SPO2_SCALE_SET = "spo2_scale:set"
     # create and edit a pilot (learning follow-up) of one's own organisation
     PILOT_WRITE = "pilot:write"
+    # read who is on call (jour/beredskap) for any unit: no patient data (decision 0014)
+    ONCALL_READ = "oncall:read"
+    # write the on-call roster of one's own organisation (decision 0014)
+    ONCALL_MANAGE = "oncall:manage"
 
 
 P = Permission
-_CLINICAL_READ = {P.PATIENT_READ, P.DIRECTORY_READ, P.CARE_PLAN_ACKNOWLEDGE}
+_CLINICAL_READ = {P.PATIENT_READ, P.DIRECTORY_READ, P.CARE_PLAN_ACKNOWLEDGE, P.ONCALL_READ}
 _LICENSED = _CLINICAL_READ | {
     P.PATIENT_WRITE,
     P.EPISODE_CREATE,
@@ -104,13 +108,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CARE_REQUEST_SEND,
             P.CARE_REQUEST_ANSWER,
             P.PILOT_WRITE,
+            P.ONCALL_MANAGE,
         }
     ),
     # Analysts follow outcomes in aggregate; they read no patient record.
     Role.ANALYST: frozenset({P.DIRECTORY_READ}),
     # Auditors read the access log, not the records.
     Role.AUDITOR: frozenset({P.DIRECTORY_READ, P.AUDIT_READ, P.AUDIT_REVIEW}),
-    Role.ADMINISTRATOR: frozenset({P.DIRECTORY_READ, P.USER_ADMIN}),
+    Role.ADMINISTRATOR: frozenset({P.DIRECTORY_READ, P.USER_ADMIN, P.ONCALL_READ, P.ONCALL_MANAGE}),
     # Sends measurements for the patients its organisation cares for; reads nothing back.
     Role.DEVICE: frozenset({P.OBSERVATION_WRITE}),
 }

@@ -26,6 +26,7 @@ from samband.episodes import service as episodes
 from samband.episodes.states import State
 from samband.kit.time import utcnow
 from samband.models import ObservationSet
+from samband.oncall import service as oncall
 from samband.organisations import service as organisations
 from samband.rounds import service as rounds
 from samband.security.context import Context
@@ -182,6 +183,7 @@ def _alert_page(
         notice=notice_of(request),
         minutes=minutes_since(alert.created_at),
         now=utcnow(),
+        on_call=oncall.physician_now(ctx.session, episode.responsible_unit_id),
     )
 
 

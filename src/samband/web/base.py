@@ -116,7 +116,10 @@ def get_web_context(unit: Unit, request: Request) -> Context:
     try:
         # A page refreshing itself (app.js's polls) is not a use: a tablet left on the
         # overview is logged out after SAMBAND_SESSION_IDLE_MINUTES all the same.
-        background = request.headers.get("x-requested-with") == "fetch"
+        # Nor is a page's event stream (EventSource sends Accept: text/event-stream).
+        background = request.headers.get("x-requested-with") == "fetch" or (
+            request.headers.get("accept") == "text/event-stream"
+        )
         unit.actor = security.authenticate_token(
             unit.session, token, idle=True, touch=not background
         )

@@ -68,7 +68,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.day": {"sv": "Vårddag", "en": "Day"},
     "overview.pathway": {"sv": "Vårdflöde", "en": "Pathway"},
     "overview.contact": {"sv": "Fast vårdkontakt", "en": "Care contact"},
-    "overview.vitals": {"sv": "Senaste vitalparametrar", "en": "Latest vital signs"},
+    "overview.vitals": {"sv": "Senaste mätning", "en": "Latest set"},
     "overview.news2": {"sv": "NEWS2", "en": "NEWS2"},
     "overview.alerts": {"sv": "Öppna larm", "en": "Open alerts"},
     "overview.visits": {"sv": "Besök idag", "en": "Visits today"},
@@ -81,6 +81,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.candidates": {"sv": "Kandidater att bedöma", "en": "Candidates to assess"},
     "overview.beds": {"sv": "Lediga trygghetsplatser", "en": "Free reserved beds"},
     "overview.live": {"sv": "Uppdateras automatiskt", "en": "Updates automatically"},
+    # each patient at home, as the round shows it (issue 11, "what staff see is true")
+    "overview.at": {"sv": "kl.", "en": "at"},
+    "overview.not_scored": {"sv": "ingen NEWS2", "en": "no NEWS2"},
+    "overview.no_news2": {"sv": "Ingen NEWS2 ännu", "en": "No NEWS2 yet"},
+    "overview.stale": {"sv": "Inaktuell", "en": "Out of date"},
+    "overview.self_report": {"sv": "Egen rapport", "en": "Own report"},
+    "overview.no_visits": {"sv": "Inga besök idag", "en": "No visits today"},
+    "overview.symptoms": {"sv": "Symtom", "en": "Symptoms"},
+    # the push's state (app.js): live, reconnecting, or polling
+    "overview.status.connecting": {"sv": "Ansluter …", "en": "Connecting …"},
+    "overview.status.live": {"sv": "Direktuppdaterad", "en": "Live"},
+    "overview.status.reconnecting": {
+        "sv": "Anslutningen bröts, återansluter …",
+        "en": "Connection lost, reconnecting …",
+    },
+    "overview.status.polling": {
+        "sv": "Hämtas var 10:e sekund",
+        "en": "Fetched every 10 seconds",
+    },
 }
 
 
@@ -224,6 +243,54 @@ TEXTS.update(
         },
         "round.decision_note": {"sv": "Motivering", "en": "Reason"},
         "round.save_note": {"sv": "Spara rondanteckningen", "en": "Save the round note"},
+    }
+)
+
+# -- what the round shows of each patient's monitoring (issue 11: what staff see is true) --
+TEXTS.update(
+    {
+        "round.monitoring": {"sv": "Övervakning", "en": "Monitoring"},
+        "round.latest_set": {"sv": "Senaste mätning", "en": "Latest set"},
+        "round.stale": {
+            "sv": "Inaktuell: äldre än mätschemat tillåter",
+            "en": "Out of date: older than the measurement schedule allows",
+        },
+        "round.trend_earlier": {"sv": "tidigare visas inte", "en": "earlier not shown"},
+        "round.no_trend": {
+            "sv": "Ingen NEWS2-mätning under perioden",
+            "en": "No NEWS2 set in this period",
+        },
+        "round.no_alerts": {"sv": "Inga öppna larm", "en": "No open alerts"},
+        "round.visits": {"sv": "Besök", "en": "Visits"},
+        "round.visits_done_n": {"sv": "gjorda", "en": "done"},
+        "round.visits_planned_n": {"sv": "kvar", "en": "to come"},
+        "round.visits_missed_n": {"sv": "missade", "en": "missed"},
+        "round.visits_cancelled_n": {"sv": "inställda", "en": "cancelled"},
+        "round.next_visit": {"sv": "Nästa besök", "en": "Next visit"},
+        "round.no_visits": {"sv": "Inga besök planerade", "en": "No visits planned"},
+        "round.self_report": {"sv": "Patientens egen rapport", "en": "Patient's own report"},
+        "round.no_self_report": {"sv": "Ingen egen rapport ännu", "en": "No self-report yet"},
+        "round.not_shown": {
+            "sv": "Visas inte för dig: din organisation får inte läsa journalen för det här "
+            "vårdtillfället (mätvärden, larm, besök).",
+            "en": "Not shown to you: your organisation may not read this episode's record "
+            "(vital signs, alerts, visits).",
+        },
+    }
+)
+
+# -- the same on the patient page (issue 11) ----------------------------------------------------
+TEXTS.update(
+    {
+        "patient.visits_today": {"sv": "Besök idag", "en": "Visits today"},
+        "patient.no_more_visits": {"sv": "Inga fler besök idag", "en": "No more visits today"},
+        "patient.episode_not_shown": {
+            "sv": "Visas inte för dig: patienten har vård i hemmet som din organisation inte får "
+            "läsa journalen för (mätvärden, larm, besök).",
+            "en": "Not shown to you: the patient has care at home whose record your "
+            "organisation may not read (vital signs, alerts, visits).",
+        },
+        "vitals.alerts_open_of": {"sv": "öppna av", "en": "open of"},
     }
 )
 
@@ -802,6 +869,54 @@ TEXTS.update(
             "en": "The plan is published: the visits have their staff.",
         },
         "notice.day_replanned": {"sv": "Dagen är planerad om.", "en": "The day is re-planned."},
+        # issue 11: the solve is a job; plans follow the patient (decision 0015)
+        "notice.day_planning": {"sv": "Planen tas fram…", "en": "The plan is being made…"},
+        "notice.day_replanning": {
+            "sv": "Planen tas fram på nytt…",
+            "en": "The plan is being made again…",
+        },
+        "dayplan.solving": {"sv": "Planen tas fram…", "en": "The plan is being made…"},
+        "dayplan.solving_hint": {
+            "sv": "Det tar några sekunder. Sidan uppdateras av sig själv när planen är klar.",
+            "en": "It takes a few seconds. This page refreshes itself when the plan is ready.",
+        },
+        "dayplan.solving_look": {"sv": "Titta igen", "en": "Look again"},
+        "dayplan.failed": {
+            "sv": "Planen kunde inte tas fram",
+            "en": "The plan could not be made",
+        },
+        "dayplan.failed_hint": {
+            "sv": "Rätta det som står ovan och planera om.",
+            "en": "Put right what is said above and re-plan.",
+        },
+        "dayplan.out_of_date": {
+            "sv": "Planen är inaktuell – planera om",
+            "en": "The plan is out of date – re-plan",
+        },
+        "dayplan.out_of_date_hint": {
+            "sv": "Besök i planen har ställts in sedan den gjordes. Planera om så att "
+            "rutterna stämmer; personalen med ändrade rutter har fått besked.",
+            "en": "Visits in the plan have been cancelled since it was made. Re-plan so that "
+            "the routes are right; the staff whose routes changed have been told.",
+        },
+        "dayplan.ood_visits": {"sv": "besök inställda", "en": "visits cancelled"},
+        "dayplan.ood.readmitted": {
+            "sv": "en patient har lagts in på sjukhus igen",
+            "en": "a patient was readmitted to hospital",
+        },
+        "dayplan.ood.discharged": {
+            "sv": "en patient har skrivits ut",
+            "en": "a patient was discharged",
+        },
+        "dayplan.ood.deceased": {"sv": "en patient har avlidit", "en": "a patient died"},
+        "dayplan.ood.withdrawn": {
+            "sv": "en patient har lämnat vården i hemmet",
+            "en": "a patient left care at home",
+        },
+        "dayplan.ood.changed_while_solving": {
+            "sv": "besök ändrades medan planen togs fram",
+            "en": "visits changed while the plan was being made",
+        },
         "notice.visit_started": {"sv": "Besöket är påbörjat.", "en": "The visit is started."},
         "notice.visit_done": {"sv": "Besöket är klart.", "en": "The visit is done."},
         "notice.visit_missed": {
@@ -880,6 +995,10 @@ _MONITORING_TEXTS: dict[str, tuple[str, str]] = {
     "alert_kind.news2": ("NEWS2", "NEWS2"),
     "alert_kind.limit": ("Gräns i vårdplanen", "Care plan limit"),
     "alert_kind.missed_measurement": ("Utebliven mätning", "Missed measurement"),
+    "alert_kind.medication_visit": (
+        "Läkemedelsbesök utan personal eller missat",
+        "Medication visit unstaffed or missed",
+    ),
     "time.min": ("min", "min"),
     "time.h": ("tim", "h"),
     "time.d": ("dygn", "d"),
@@ -1578,3 +1697,170 @@ def _audit_words() -> None:
 
 
 _audit_words()
+
+
+# -- the on-call roster (jour och beredskap, decision 0014) -------------------------------------
+_ONCALL_TEXTS: dict[str, tuple[str, str]] = {
+    "nav.on_call": ("Jour", "On call"),
+    "oncall.title": ("Jour och beredskap", "On call"),
+    "oncall.roster_of": ("Jourlista för", "Roster of"),
+    "oncall.whole_organisation": ("hela verksamheten", "the whole organisation"),
+    "oncall.show": ("Visa", "Show"),
+    "oncall.now": ("Jour just nu", "On call now"),
+    "oncall.until": ("till", "until"),
+    "oncall.from_organisation": ("verksamhetens jourlista", "the organisation's roster"),
+    "oncall.nobody": ("Ingen namngiven person – ring", "No named person – call"),
+    "oncall.gaps": ("Luckor kommande 7 dygn", "Gaps in the next 7 days"),
+    "oncall.no_gaps": ("Inga luckor: dygnet runt täckt", "No gaps: covered around the clock"),
+    "oncall.roster": ("Jourlistan", "The roster"),
+    "oncall.col.role": ("Roll", "Role"),
+    "oncall.col.slot": ("Pass", "Slot"),
+    "oncall.col.who": ("Vem", "Who"),
+    "oncall.col.phone": ("Telefon", "Phone"),
+    "oncall.col.dates": ("Gäller", "Valid"),
+    "oncall.external": ("extern", "external"),
+    "oncall.until_further": ("tills vidare", "until further notice"),
+    "oncall.remove": ("Ta bort", "Remove"),
+    "oncall.empty": ("Inga rader i den här jourlistan.", "No entries in this roster."),
+    "oncall.rule": (
+        "Ett pass räknas till dagen det börjar. En rad med slutdatum går före veckomönstret "
+        "(utan slutdatum); den kortaste perioden gäller. Enhetens lista går före verksamhetens.",
+        "A slot belongs to the day it begins. An entry with an end date wins over the weekly "
+        "pattern (no end date); the shortest period wins. The unit's roster comes before the "
+        "organisation's.",
+    ),
+    "oncall.add": ("Lägg till i jourlistan", "Add to the roster"),
+    "oncall.who": ("Vem har jour", "Who is on call"),
+    "oncall.nurse": ("sjuksköterska", "nurse"),
+    "oncall.external_option": ("Extern person (skriv namn nedan)", "External person (name below)"),
+    "oncall.external_name": ("Namn (extern person)", "Name (external person)"),
+    "oncall.phone": ("Telefon", "Phone"),
+    "oncall.phone_hint": (
+        "Lämna tomt för personens nummer i katalogen.",
+        "Leave empty for the person's number in the directory.",
+    ),
+    "oncall.starts_on": ("Från och med", "From"),
+    "oncall.ends_on": ("Till och med", "To"),
+    "oncall.ends_on_hint": (
+        "Lämna tomt för veckomönstret (tills vidare).",
+        "Leave empty for the weekly pattern (until further notice).",
+    ),
+    "oncall.save": ("Spara", "Save"),
+    "oncall.form_invalid": (
+        "Raden sparades inte: rätta det som är markerat.",
+        "The entry was not saved: correct what is marked.",
+    ),
+    "oncall.notice.added": ("Raden är sparad i jourlistan.", "The entry is saved."),
+    "oncall.notice.removed": ("Raden är borttagen.", "The entry is removed."),
+    "oncall.call_now": ("Ring nu", "Call now"),
+    "oncall.physician_now": ("Jourhavande läkare nu", "Physician on call now"),
+    "oncall.no_named_physician": (
+        "Ingen namngiven jourhavande läkare just nu – ring enheten",
+        "No named physician on call now – call the unit",
+    ),
+    "oncall.copy_note": (
+        "Vem som har jour gäller veckan kopian skrevs ut.",
+        "Who is on call is as rostered for the week the copy was printed.",
+    ),
+}
+for _key, (_sv, _en) in _ONCALL_TEXTS.items():
+    TEXTS.setdefault(_key, {"sv": _sv, "en": _en})
+
+
+# -- notifications (issue 11: web/notifications.py, templates/notifications.html) ------------
+_NOTIFICATION_TEXTS: dict[str, tuple[str, str]] = {
+    "nav.notifications": ("Aviseringar", "Notifications"),
+    "notifications.title": ("Aviseringar", "Notifications"),
+    "notifications.intro": (
+        "Larm och ändringar som gäller dig. De visas här direkt och skickas som sms eller "
+        "e-post enligt dina val nedan. Meddelandena innehåller aldrig patientens namn eller "
+        "personnummer, bara en referens och en länk hit.",
+        "Alerts and changes that concern you. They show here at once and are sent by text "
+        "message or e-mail as you choose below. Messages never hold the patient's name or "
+        "personnummer, only a reference and a link here.",
+    ),
+    "notifications.list": ("Dina aviseringar", "Your notifications"),
+    "notifications.none": ("Du har inga aviseringar.", "You have no notifications."),
+    "notifications.open": ("Öppna", "Open"),
+    "notifications.acknowledged": ("larmet är kvitterat", "the alert is acknowledged"),
+    "notifications.contact": ("Så når vi dig", "How you are reached"),
+    "notifications.contact_help": (
+        "Välj i vilken ordning du vill nås. Om det första sättet inte går fram försöker "
+        "Samband igen och använder samtidigt nästa.",
+        "Choose the order you want to be reached in. If the first way fails, Samband tries "
+        "again and uses the next one at the same time.",
+    ),
+    "notifications.phone": ("Mobilnummer", "Mobile number"),
+    "notifications.email": ("E-postadress", "E-mail address"),
+    "notifications.first": ("Först", "First"),
+    "notifications.second": ("Sedan", "Then"),
+    "notifications.saved": ("Dina kontaktuppgifter är sparade.", "Your contact details are saved."),
+    "notifications.channel.none": ("Bara i Samband", "Only in Samband"),
+    "notifications.bad_phone": (
+        "Skriv ett telefonnummer med siffror, t.ex. 070-123 45 67 eller +46 70 123 45 67.",
+        "Write a phone number in digits, e.g. 070-123 45 67 or +46 70 123 45 67.",
+    ),
+    "notifications.bad_email": (
+        "Skriv en e-postadress, t.ex. namn@region.se.",
+        "Write an e-mail address, e.g. name@region.se.",
+    ),
+    "notifications.needs_phone": (
+        "Sms kräver ett mobilnummer: fyll i det, eller välj bort sms.",
+        "Text messages need a mobile number: fill it in, or choose another way.",
+    ),
+    "notifications.needs_email": (
+        "E-post kräver en e-postadress: fyll i den, eller välj bort e-post.",
+        "E-mail needs an address: fill it in, or choose another way.",
+    ),
+    "notifications.twice": (
+        "Välj varje sätt bara en gång.",
+        "Choose each way only once.",
+    ),
+    "notifications.channel.app": ("Samband", "Samband"),
+    "notifications.channel.sms": ("Sms", "Text message"),
+    "notifications.channel.email": ("E-post", "E-mail"),
+    "notifications.status.queued": ("i kö", "queued"),
+    "notifications.status.sent": ("skickad", "sent"),
+    "notifications.status.retrying": ("försöker igen", "retrying"),
+    "notifications.status.failed": ("misslyckades", "failed"),
+    "notifications.status.acknowledged": ("stoppad, kvitterat", "stopped, acknowledged"),
+    "notifications.status.skipped": ("inte skickad", "not sent"),
+}
+TEXTS.update({k: {"sv": sv, "en": en} for k, (sv, en) in _NOTIFICATION_TEXTS.items()})
+
+# -- reports made as jobs (web/reports.py, issue 11) --
+_REPORT_TEXTS: dict[str, tuple[str, str]] = {
+    "reports.title": ("Mina rapporter", "My reports"),
+    "reports.order": ("Beställ rapport", "Order report"),
+    "reports.order_hint": (
+        "Rapporten med filtren ovan tas fram i bakgrunden; hämta den under",
+        "The report with the filters above is made in the background; fetch it from",
+    ),
+    "reports.format": ("Format", "Format"),
+    "reports.with_episodes": (
+        "Med vårdtillfällen (de du får se; CSV, HTML, Parquet)",
+        "With episodes (those you may see; CSV, HTML, Parquet)",
+    ),
+    "reports.ordered": (
+        "Rapporten är beställd och tas fram i bakgrunden.",
+        "The report is ordered and is being made in the background.",
+    ),
+    "reports.refreshing": (
+        "Sidan uppdateras av sig själv tills rapporterna är klara.",
+        "This page refreshes itself until the reports are ready.",
+    ),
+    "reports.none": ("Du har inga rapporter.", "You have no reports."),
+    "reports.ordered_at": ("Beställd", "Ordered"),
+    "reports.report": ("Rapport", "Report"),
+    "reports.kind.outcomes": ("Uppföljning", "Outcomes"),
+    "reports.period": ("Period", "Period"),
+    "reports.filters": ("Urval", "Filters"),
+    "reports.status": ("Status", "Status"),
+    "reports.status.making": ("Tas fram…", "Being made…"),
+    "reports.status.failed": ("Misslyckades", "Failed"),
+    "reports.why": ("Varför:", "Why:"),
+    "reports.download": ("Ladda ner", "Download"),
+    "reports.expires": ("Sparas till", "Kept until"),
+    "reports.back": ("Tillbaka till uppföljningen", "Back to the outcomes"),
+}
+TEXTS.update({k: {"sv": sv, "en": en} for k, (sv, en) in _REPORT_TEXTS.items()})

@@ -19,6 +19,7 @@ from samband.kit.errors import NotFound
 from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.models import Episode, Patient
+from samband.monitoring import summary as monitoring
 from samband.observations import service as observations
 from samband.observations.schemas import ObservationConfirm
 from samband.organisations import service as organisations
@@ -239,7 +240,7 @@ def _patient_page(
             notice=notice_of(request),
             names={},
         )
-    history, _ = episodes.search(
+    history, shown = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
     )
     episode = history[0] if history else None
@@ -253,6 +254,11 @@ def _patient_page(
         ctx,
         status_code=error_status(confirm_errors) if confirm_errors else 200,
         vitals=vitals,
+        # what the monitoring knows of the episode, as the round shows it (None: the caller may
+        # not read its record, and the page says so)
+        monitoring=monitoring.of_episode(ctx, episode) if episode else None,
+        # with no episode shown: those the caller may not read ("not shown", never "none")
+        hidden_episodes=0 if episode else monitoring.hidden_episodes(ctx, patient.id, shown),
         now=utcnow(),
         minutes_since=minutes_since,
         confirm_errors=confirm_errors,

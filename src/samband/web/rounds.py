@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import FormData
 
 from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
@@ -49,9 +50,17 @@ def choose_round(request: Request, ctx: WebContext) -> HTMLResponse:
     return _choose(request, ctx, {"day": local_today().isoformat()}, FormErrors())
 
 
+async def read_form_data(request: Request) -> FormData:
+    """The submitted form, read before the handler (which is a plain ``def``: its database
+    work runs in the thread pool, not on the event loop; issue 11)."""
+    return await request.form()
+
+
+Form = Annotated[FormData, Depends(read_form_data)]
+
+
 @router.post("/rounds", response_model=None)
-async def open_round(request: Request, ctx: WebContext) -> Response:
-    form = await request.form()
+def open_round(request: Request, ctx: WebContext, form: Form) -> Response:
     values = {"unit_id": str(form.get("unit_id") or ""), "day": str(form.get("day") or "")}
     data, errors = parse_form(OpenRoundForm, {k: v or None for k, v in values.items()})
     if data is not None:
@@ -70,8 +79,7 @@ def round_page(request: Request, ctx: WebContext, round_id: uuid.UUID) -> HTMLRe
 
 
 @router.post("/rounds/{round_id}/video", response_model=None)
-async def set_video(request: Request, ctx: WebContext, round_id: uuid.UUID) -> Response:
-    form = await request.form()
+def set_video(request: Request, ctx: WebContext, round_id: uuid.UUID, form: Form) -> Response:
     url = str(form.get("video_url") or "").strip()
     data, errors = parse_form(RoundUpdate, {"video_url": url or None})
     if data is not None:
@@ -84,10 +92,9 @@ async def set_video(request: Request, ctx: WebContext, round_id: uuid.UUID) -> R
 
 
 @router.post("/rounds/{round_id}/notes/{episode_id}", response_model=None)
-async def add_note(
-    request: Request, ctx: WebContext, round_id: uuid.UUID, episode_id: uuid.UUID
+def add_note(
+    request: Request, ctx: WebContext, round_id: uuid.UUID, episode_id: uuid.UUID, form: Form
 ) -> Response:
-    form = await request.form()
     values, data, rows = _note_values(form, episode_id)
     note, errors = parse_form(RoundNoteCreate, data)
     status_code = 422

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samband.alerts import service as alerts
+from samband.alerts.rules import ACTIVE as ACTIVE_ALERTS
 from samband.alerts.service import AlertView
 from samband.episodes import service as episodes
 from samband.episodes.states import OPEN_STATES
@@ -215,6 +216,11 @@ class VitalsView:
     can_confirm: bool
     open_episode: bool
     spo2_scale: int
+
+    @property
+    def open_alerts(self) -> int:
+        """The episode's alerts not closed yet (``alerts`` holds the closed ones too)."""
+        return sum(1 for v in self.alerts if v.alert.status in ACTIVE_ALERTS)
 
 
 def max_gap(episode: Episode) -> timedelta:

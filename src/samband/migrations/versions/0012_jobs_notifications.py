@@ -54,9 +54,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
     )
-    op.create_index(
-        op.f("ix_notifications_alert_id"), "notifications", ["alert_id"], unique=False
-    )
+    op.create_index(op.f("ix_notifications_alert_id"), "notifications", ["alert_id"], unique=False)
     op.create_index(
         "ix_notifications_user_created", "notifications", ["user_id", "created_at"], unique=False
     )

@@ -1,0 +1,1 @@
+"""The on-call roster (jour/beredskap): who covers which hours, per organisation and unit."""
