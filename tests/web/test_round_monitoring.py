@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from samband.kit.time import local_today, utcnow
 from samband.models import PatientRegistration, User
 from tests.factories import make_user
-from tests.rounds.world import Monitored, local, make_monitored
+from tests.rounds.world import Monitored, ingest, local, make_monitored
 from tests.web.browser_support import NO_HORIZONTAL_SCROLL_JS, screenshot
 from tests.web.test_overview import login
 
@@ -99,6 +99,18 @@ class TestRoundPage:
         assert field(part, "alerts") == "Inga öppna larm"
         assert field(part, "visits") == "Inga besök planerade"
         assert field(part, "self-report") == "Ingen egen rapport ännu"
+
+    def test_a_weight_alone_is_shown_not_called_nothing(
+        self, client: TestClient, session: Session, m: Monitored
+    ) -> None:
+        ingest(session, m.world, {"weight": 82}, utcnow() - timedelta(hours=1), patient=m.quiet)
+
+        part = section(round_page(client, session, m), m.quiet_episode.id)
+
+        assert "Ingen mätning ännu" not in field(part, "latest")
+        assert "82" in field(part, "latest")
+        assert "ingen NEWS2" in field(part, "latest")
+        assert "Ingen mätning ännu" not in field(part, "trend")
 
     def test_in_english(self, client: TestClient, session: Session, m: Monitored) -> None:
         client.cookies.set("samband_lang", "en")

@@ -92,6 +92,9 @@ class Monitoring:
     alerts: AlertSummary
     visits: VisitSummary
     self_report: ObservationSet | None  # the patient's own newest report
+    # the newest set of any kind (a weight alone, symptoms alone: not scored); shown when
+    # there is no scored set, so a page never says "nothing measured" when something was
+    newest: ObservationSet | None = None
 
     @property
     def trend_hours(self) -> int:
@@ -117,6 +120,7 @@ def summarise(
     )
     latest = repository.latest_sets(session, ids, excluded, scored=True)
     reports = repository.latest_sets(session, ids, excluded, source=Source.SELF_REPORT.value)
+    newest = repository.latest_sets(session, ids, excluded)
     alerts = repository.active_alerts(session, ids, [s.value for s in ACTIVE_ALERTS])
     visits = repository.visits_on(session, ids, day)
     pathways = registry()
@@ -139,6 +143,7 @@ def summarise(
             ),
             visits=_visits(day, visits.get(episode.id, [])),
             self_report=reports.get(episode.id),
+            newest=newest.get(episode.id),
         )
     return result
 
