@@ -132,9 +132,7 @@ class Raiser:
     _locked: set[uuid.UUID] = field(default_factory=set)
     _cache: dict[tuple[str, uuid.UUID], Any] = field(default_factory=dict)
     # (alert, level, user ids, NEWS2 score, severity then) to notify when flushed
-    pending: list[tuple[Alert, int, list[uuid.UUID], int | None, str]] = field(
-        default_factory=list
-    )
+    pending: list[tuple[Alert, int, list[uuid.UUID], int | None, str]] = field(default_factory=list)
 
     def lock(self, episode_ids: Sequence[uuid.UUID]) -> None:
         """Lock the episodes' active alerts (call with the episodes already locked)."""
