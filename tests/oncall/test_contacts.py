@@ -112,6 +112,17 @@ class TestWhereTheyAreShown:
         assert "023-12" in page.text
         assert "Helga Helg" in page.text
 
+    def test_the_care_plan_on_the_patient_page_names_who_is_on_call_by_band(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        login(client, session, world.nurse)
+        page = client.get(f"/patients/{world.patient.id}")
+        assert page.status_code == 200
+        assert "Jour och beredskap enligt schemat" in page.text
+        assert "Natalie Natt" in page.text
+        assert "023-12" in page.text
+        assert world.physician.full_name in page.text
+
     def test_the_alert_page_shows_the_physician_on_call_now_with_the_number(
         self, client: TestClient, session: Session, world: World
     ) -> None:

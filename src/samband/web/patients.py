@@ -22,6 +22,7 @@ from samband.models import Episode, Patient
 from samband.monitoring import summary as monitoring
 from samband.observations import service as observations
 from samband.observations.schemas import ObservationConfirm
+from samband.oncall import service as oncall
 from samband.organisations import service as organisations
 from samband.overview.service import episode_day
 from samband.pathways.definition import registry
@@ -247,13 +248,21 @@ def _patient_page(
     orgs = organisations.list_organisations(ctx)
     units = {u.id: u for o in orgs for u in o.units}
     data: dict[str, Any] = _episode_view(ctx, episode) if episode else {"names": {}}
-    vitals = vitals_view(ctx, patient, episode, language(request)) if episode else None
+    lang = language(request)
+    vitals = vitals_view(ctx, patient, episode, lang) if episode else None
     return render(
         request,
         "patient_page.html",
         ctx,
         status_code=error_status(confirm_errors) if confirm_errors else 200,
         vitals=vitals,
+        # the care plan's contacts resolved to the people on call by time band (issue 11)
+        on_call_lines=[
+            (line.when(lang), line.who(lang), line.phone)
+            for line in oncall.contacts_by_hour(ctx.session, episode)
+        ]
+        if episode
+        else [],
         # what the monitoring knows of the episode, as the round shows it (None: the caller may
         # not read its record, and the page says so)
         monitoring=monitoring.of_episode(ctx, episode) if episode else None,
