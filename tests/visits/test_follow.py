@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from samband.models import (
     Alert,
+    CarePlanVersion,
     DayPlan,
     Episode,
     Medication,
@@ -159,6 +160,27 @@ class TestMedicationTimes:
         assert {v.medication_route for v in iv} == {"iv"}
         # the other activities give no medication
         assert {v.medication_route for v in visits(session) if v not in iv} == {None}
+
+    def test_a_care_plan_written_before_the_link_still_follows_the_prescription(
+        self, client: TestClient, session: Session, opat: Opat
+    ) -> None:
+        for version in session.scalars(select(CarePlanVersion)):
+            content = dict(version.content)
+            content["activities"] = [
+                {k: v for k, v in a.items() if k != "medication_route"}
+                for a in content.get("activities") or []
+            ]
+            version.content = content
+        session.flush()
+
+        generate(client, auth(session, opat.planner))
+
+        iv = visits(session, activity_key="iv_antibiotics")
+        assert [local_window(v) for v in iv] == [
+            ("00:00", "00:30"),
+            ("07:30", "08:30"),
+            ("15:30", "16:30"),
+        ]
 
     def test_a_changed_prescription_moves_the_planned_visits(
         self, client: TestClient, session: Session, opat: Opat

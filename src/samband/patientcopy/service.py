@@ -28,7 +28,7 @@ from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import require_patient_access
 from samband.visits import service as visits
-from samband.visits.schedule import Dose, dose_schedule
+from samband.visits.schedule import Dose, dose_schedule, medication_route_of
 
 ACTION = "print"
 RESOURCE = "patient_copy"
@@ -260,7 +260,12 @@ def _days(
                 (
                     a,
                     dose_schedule(
-                        a["schedule"], a.get("medication_route"), doses, day, start, as_written=True
+                        a["schedule"],
+                        medication_route_of(a.get("medication_route"), a.get("skills")),
+                        doses,
+                        day,
+                        start,
+                        as_written=True,
                     ),
                 )
                 for a in activities

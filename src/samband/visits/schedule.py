@@ -223,6 +223,18 @@ def windows(schedule: str, day: date, start: date) -> list[tuple[int, int]]:
     )
 
 
+IV_SKILL = "iv_therapy"
+
+
+def medication_route_of(route: str | None, skills: Sequence[str] | None) -> str | None:
+    """The route of the medication an activity gives: its own ``medication_route``; an
+    activity written before it existed (care plans older than migration 0014) that needs
+    the IV skill gives IV medication, so its times come from the IV medication list too."""
+    if route:
+        return route
+    return "iv" if skills and IV_SKILL in skills else None
+
+
 def expand(
     activity: Activity, day: date, start: date, doses: Sequence[Dose] = ()
 ) -> list[PlannedVisit]:
@@ -230,7 +242,9 @@ def expand(
     (``doses``: the episode's medication list, for an activity that gives a medication)."""
     if not becomes_visits(activity):
         return []
-    route = getattr(activity, "medication_route", None)
+    route = medication_route_of(
+        getattr(activity, "medication_route", None), getattr(activity, "skills", ())
+    )
     followed = dose_schedule(activity.schedule, route, doses, day, start)
     if followed is None:
         return []
