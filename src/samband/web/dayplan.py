@@ -234,6 +234,7 @@ def _page(
         plans = service.list_day_plans(ctx, view.plan.date)
     actor = ctx.actor
     planner = actor.can(Permission.EPISODE_UPDATE)
+    on_its_date = view is not None and view.plan.date == local_today()
     solving = view is not None and view.plan.solve_status in service.SOLVING
     if solving and notice in ("notice.day_planning", "notice.day_replanning"):
         notice = None  # the page says it is being made
@@ -262,10 +263,16 @@ def _page(
         ),
         planner=planner,
         can_mark=planner or actor.can(Permission.VISIT_UPDATE),
+        # a visit is started on its own date only: no "Påbörja" on another day's plan
         moves={
-            status: [m.value for m in MARKS if m.value in allowed]
+            status: [
+                m.value
+                for m in MARKS
+                if m.value in allowed and (m != StatusMove.STARTED or on_its_date)
+            ]
             for status, allowed in service.MOVES.items()
         },
+        future=view is not None and view.plan.date > local_today(),
     )
 
 

@@ -1770,6 +1770,10 @@ for _key, (_sv, _en) in _ONCALL_TEXTS.items():
 # -- notifications (issue 11: web/notifications.py, templates/notifications.html) ------------
 _NOTIFICATION_TEXTS: dict[str, tuple[str, str]] = {
     "nav.notifications": ("Aviseringar", "Notifications"),
+    "dayplan.starts_on_its_date": (
+        "Kan påbörjas på besöksdagen.",
+        "Can be started on the day of the visit.",
+    ),
     "plan.on_call_now": (
         "Jour och beredskap enligt schemat (per tid på dygnet)",
         "On call by the roster (by time of day)",
