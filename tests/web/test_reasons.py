@@ -227,3 +227,23 @@ class TestAlertAndMeasurementReasonsInSwedish:
         assert reason_text(swapped, "sv").startswith(
             "Det diastoliska blodtrycket 120 mmHg är inte lägre än det systoliska 110 mmHg"
         )
+
+
+def test_a_medication_visit_alert_in_swedish() -> None:
+    from samband.web.reasons import reason_text
+
+    unstaffed = reason_text(
+        "IV dose visit on 2026-12-04 15:30–16:30 (Give IV antibiotics): not staffed in the "
+        "published day plan: nobody of these organisations has a shift with time left on "
+        "2026-12-04 (add shifts with POST /api/v1/shifts)",
+        "sv",
+    )
+    missed = reason_text(
+        "IV dose visit on 2026-12-04 07:30–08:30 (Give IV antibiotics): marked missed", "sv"
+    )
+
+    assert unstaffed.startswith(
+        "Läkemedelsbesök (iv) 2026-12-04 kl. 15:30–16:30 (Ge iv-antibiotika)"
+    )
+    assert "inte bemannat i den publicerade dagsplanen: Ingen i personalen" in unstaffed
+    assert missed.endswith("markerat missat")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from samband.pathways.definition import registry
-from samband.web.i18n import skill_text, translate
+from samband.web.i18n import activity_text, skill_text, translate
 
 ROLE_SV = {
     "physician": "läkare",
@@ -615,5 +615,28 @@ _SV += [
     (
         re.compile(r"^municipal home care \(social services\) does not read the medical .*$"),
         lambda m: "Hemtjänsten (socialtjänst) läser inte journalen; fråga den ansvariga enheten",
+    ),
+]
+
+
+# -- a medication visit's alert (visits/service.py _medication_alerts, issue 11) -------------------
+
+
+def _dose_why(why: str) -> str:
+    if why.startswith("not staffed in the published day plan: "):
+        inner = why.removeprefix("not staffed in the published day plan: ")
+        return f"inte bemannat i den publicerade dagsplanen: {reason_text(inner, 'sv')}"
+    if why.startswith("marked missed"):
+        return "markerat missat" + why.removeprefix("marked missed")
+    return reason_text(why, "sv")
+
+
+_SV += [
+    (
+        re.compile(r"^(\S+) dose visit on (\S+) (\S+)–(\S+) \((.+?)\): (.+)$"),
+        lambda m: (
+            f"Läkemedelsbesök ({m[1].lower()}) {m[2]} kl. {m[3]}–{m[4]} "
+            f"({activity_text(m[5], 'sv')}): {_dose_why(m[6])}"
+        ),
     ),
 ]
