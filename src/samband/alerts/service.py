@@ -131,6 +131,7 @@ class Raiser:
     active: dict[tuple[uuid.UUID, str], Alert] = field(default_factory=dict)
     _locked: set[uuid.UUID] = field(default_factory=set)
     _cache: dict[tuple[str, uuid.UUID], Any] = field(default_factory=dict)
+    _covers: dict[tuple[uuid.UUID, str], list[oncall.Cover]] = field(default_factory=dict)
     # (alert, level, user ids, NEWS2 score, severity then) to notify when flushed
     pending: list[tuple[Alert, int, list[uuid.UUID], int | None, str]] = field(default_factory=list)
 
@@ -293,9 +294,7 @@ class Raiser:
                 )
                 seen.add(str(person.id))
         for role in roles:
-            covers = oncall.covering(
-                self.session, unit_id=episode.responsible_unit_id, at=self.now, role=role
-            )
+            covers = self.on_call(episode.responsible_unit_id, role)
             if not covers:
                 entries.append(
                     {
@@ -322,6 +321,16 @@ class Raiser:
             for entry in entries:
                 entry["phone"] = organisation.phone if organisation else None
         return entries
+
+    def on_call(self, unit_id: uuid.UUID, role: str) -> list[oncall.Cover]:
+        """Who covers the unit in ``role`` now, read once per transaction (a batch of sets
+        raising many alerts for one ward asks the roster once)."""
+        key = (unit_id, role)
+        if key not in self._covers:
+            self._covers[key] = oncall.covering(
+                self.session, unit_id=unit_id, at=self.now, role=role
+            )
+        return self._covers[key]
 
     def get(self, what: str, thing_id: uuid.UUID) -> Any:
         key = (what, thing_id)

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samband.models import Notification, NotificationDelivery, User
@@ -74,17 +74,6 @@ def waiting_deliveries_of_alert(
     )
 
 
-def deliveries_of_alert(session: Session, alert_id: uuid.UUID) -> list[NotificationDelivery]:
-    return list(
-        session.scalars(
-            select(NotificationDelivery)
-            .join(Notification, Notification.id == NotificationDelivery.notification_id)
-            .where(Notification.alert_id == alert_id)
-            .order_by(NotificationDelivery.created_at)
-        )
-    )
-
-
 def of_user(
     session: Session, user_id: uuid.UUID, *, unread_only: bool, limit: int
 ) -> list[Notification]:
@@ -92,17 +81,6 @@ def of_user(
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
-
-
-def unread_count(session: Session, user_id: uuid.UUID) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
 
 
 def deliveries_of(

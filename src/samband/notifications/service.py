@@ -287,46 +287,44 @@ def mine(
     """The caller's own notifications, newest first (no patient data: nothing to log)."""
     rows = repository.of_user(ctx.session, ctx.actor.user_id, unread_only=unread_only, limit=limit)
     deliveries = repository.deliveries_of(ctx.session, [n.id for n in rows])
-    return [
-        NotificationView(
-            n,
-            deliveries.get(n.id, []),
-            messages.render(
-                n.kind,
-                severity=n.severity,
-                reference=n.reference,
-                link=n.link,
-                params=n.params,
-                language=language,
-            ).short.removesuffix(f" {n.link}"),
-        )
-        for n in rows
-    ]
-
-
-def unread_count(ctx: Context) -> int:
-    return repository.unread_count(ctx.session, ctx.actor.user_id)
+    return [_view(n, deliveries.get(n.id, []), language) for n in rows]
 
 
 def mark_read(ctx: Context, notification_id: uuid.UUID) -> Notification:
-    note = repository.get(ctx.session, notification_id)
-    if note is None or note.user_id != ctx.actor.user_id:
-        raise NotFound(f"notification {notification_id} was not found")
+    note = _own(ctx, notification_id)
     if note.read_at is None:
         note.read_at = utcnow()
         ctx.session.flush()
     return note
 
 
-def deliveries_of_alert(session: Session, alert_id: uuid.UUID) -> list[NotificationDelivery]:
-    return repository.deliveries_of_alert(session, alert_id)
+def view(
+    ctx: Context, notification_id: uuid.UUID, language: str = messages.DEFAULT_LANGUAGE
+) -> NotificationView:
+    """One of the caller's notifications (someone else's: 404)."""
+    note = _own(ctx, notification_id)
+    return _view(note, repository.deliveries_of(ctx.session, [note.id]).get(note.id, []), language)
 
 
-def view(ctx: Context, notification_id: uuid.UUID) -> NotificationView:
-    found = [v for v in mine(ctx, limit=200) if v.notification.id == notification_id]
-    if not found:
+def _own(ctx: Context, notification_id: uuid.UUID) -> Notification:
+    note = repository.get(ctx.session, notification_id)
+    if note is None or note.user_id != ctx.actor.user_id:
         raise NotFound(f"notification {notification_id} was not found")
-    return found[0]
+    return note
+
+
+def _view(
+    note: Notification, deliveries: list[NotificationDelivery], language: str
+) -> NotificationView:
+    text = messages.render(
+        note.kind,
+        severity=note.severity,
+        reference=note.reference,
+        link=note.link,
+        params=note.params,
+        language=language,
+    ).short.removesuffix(f" {note.link}")
+    return NotificationView(note, deliveries, text)
 
 
 def contact(ctx: Context) -> ContactRead:
