@@ -31,7 +31,7 @@ from samband.observations.fhir import operation_outcome
 from samband.web import apidocs
 from samband.web.auth import login_redirect
 from samband.web.base import HERE as WEB_DIR
-from samband.web.base import LoginRequired, render
+from samband.web.base import LoginRequired, language, render
 from samband.web.csrf import CsrfMiddleware
 
 WEB_STATIC = WEB_DIR / "static"
@@ -216,15 +216,11 @@ def _add_error_handlers(app: FastAPI) -> None:
                 request,
                 "error.html",
                 status_code=exc.status_code,
-                message=exc.message,
+                message=exc.text(language(request)),
                 error_status=exc.status_code,
                 actor=getattr(request.state, "web_actor", None),
             )
-        body: dict[str, object] = {"detail": exc.message, "code": exc.code}
-        if exc.field:
-            body["field"] = exc.field
-        if exc.details:
-            body.update(exc.details)
+        body = exc.as_json()
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
 

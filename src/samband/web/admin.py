@@ -23,7 +23,7 @@ from samband.organisations.schemas import PasswordReset, UserCreate, UserUpdate
 from samband.security.context import Context
 from samband.security.roles import Role
 from samband.web.base import FormErrors, WebContext, language, parse_form, render
-from samband.web.i18n import TEXTS, translate
+from samband.web.i18n import keys, translate
 from samband.web.reasons import reason_text
 
 router = APIRouter(include_in_schema=False)
@@ -31,10 +31,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 NOTICES = {"created", "updated", "password"}
-# the skills offered as check boxes: those the pages can name (web/i18n.py's skill.*)
-KNOWN_SKILLS = tuple(
-    sorted(key.removeprefix("skill.") for key in TEXTS if key.startswith("skill."))
-)
+# the skills offered as check boxes: those the pages can name (the catalogue's skill.*)
+KNOWN_SKILLS = tuple(key.removeprefix("skill.") for key in keys("skill."))
 # pydantic's messages → the form's own, per field
 FIELD_MESSAGES = {
     "username": "admin.bad_username",

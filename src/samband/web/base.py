@@ -16,10 +16,13 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from pydantic import BaseModel, ValidationError
 
 from samband.deps import Unit
-from samband.kit.errors import Forbidden, NotFound, SambandError, Unauthenticated
+from samband.kit.errors import Forbidden, NotFound, Problem, SambandError, Unauthenticated, texts
+from samband.kit import i18n
+from samband.kit.i18n import Msg
 from samband.kit.time import STOCKHOLM
 from samband.pathways.definition import registry
 from samband.security import service as security
@@ -80,8 +83,40 @@ def _criterion_text(criterion: Any, lang: str) -> str:
     return str(criterion.text_sv if lang == "sv" and criterion.text_sv else criterion.text)
 
 
+def _reason(value: Any, lang: str) -> str:
+    """A problem or a message (kit/errors.py, kit/i18n.py) in the page's language; a reason
+    stored as a sentence before problems had codes: through the old patterns."""
+    if isinstance(value, Problem | Msg):
+        return value.text(lang)
+    return reason_text(str(value), lang)
+
+
+@pass_context
+def _gettext(context: Any, key: str, **params: Any) -> str:
+    return i18n.translate(key, context.get("lang", DEFAULT), **params)
+
+
+@pass_context
+def _ngettext(context: Any, key: str, _plural: str, count: int, **params: Any) -> str:
+    return i18n.ntranslate(key, count, context.get("lang", DEFAULT), **params)
+
+
+@pass_context
+def _number(context: Any, value: float | None, digits: int | None = None) -> str:
+    if value is None:
+        return "–"
+    return i18n.number(value, context.get("lang", DEFAULT), digits=digits)
+
+
+# The Jinja2 i18n extension: {% trans %} blocks and _()/gettext()/ngettext() in the page's
+# language (the context's "lang"); t() is the same lookup by key.
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.globals["gettext"] = _gettext
+templates.env.globals["_"] = _gettext
+templates.env.globals["ngettext"] = _ngettext
+templates.env.filters["number"] = _number
 templates.env.filters["checklist_label"] = _checklist_label
-templates.env.filters["reason"] = reason_text
+templates.env.filters["reason"] = _reason
 templates.env.filters["criterion_text"] = _criterion_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
@@ -142,13 +177,15 @@ def render(
     **data: Any,
 ) -> HTMLResponse:
     lang = language(request)
+    _set_language(data, lang)
     return templates.TemplateResponse(
         request,
         template,
         {
             "actor": ctx.actor if ctx else None,
             "lang": lang,
-            "t": lambda key: translate(key, lang),
+            "t": lambda key, **params: translate(key, lang, **params),
+            "nt": lambda key, count, **params: i18n.ntranslate(key, count, lang, **params),
             **data,
         },
         status_code=status_code,
@@ -157,21 +194,40 @@ def render(
 
 @dataclass
 class FormErrors:
-    """Errors by field name ('' for the form as a whole), shown next to the fields."""
+    """Errors by field name ('' for the form as a whole), shown next to the fields. A problem
+    (kit/errors.py) is shown in the page's language (``render`` sets ``lang``)."""
 
-    fields: dict[str, str] = field(default_factory=dict)
-    # Every reason a refused transition gave (the API's "reasons"), to show as a list.
-    reasons: list[str] = field(default_factory=list)
+    fields: dict[str, str | Problem] = field(default_factory=dict)
+    # Every problem a refused transition gave (the API's "problems"), to show as a list.
+    reasons: list[str | Problem] = field(default_factory=list)
+    lang: str = DEFAULT
 
     def __bool__(self) -> bool:
         return bool(self.fields)
 
     def get(self, name: str) -> str | None:
-        return self.fields.get(name)
+        value = self.fields.get(name)
+        if isinstance(value, Problem):
+            return value.text(self.lang)
+        return value
 
     @property
     def general(self) -> str | None:
-        return self.fields.get("")
+        return self.get("")
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return texts(self.reasons, self.lang)
+
+
+def _set_language(data: dict[str, Any], lang: str) -> None:
+    for value in data.values():
+        if isinstance(value, FormErrors):
+            value.lang = lang
+        elif isinstance(value, dict):
+            for inner in value.values():
+                if isinstance(inner, FormErrors):
+                    inner.lang = lang
 
 
 def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErrors]:
@@ -204,7 +260,9 @@ def attempt(
             # A refusal by role or by who leads the episode is not a mistake in the form:
             # the answer is the 403 page (and the attempt is logged), as in the API.
             raise
-        reasons = exc.details.get("reasons")
+        problems: list[str | Problem] = list(exc.problems) if exc.details.get("problems") else []
+        if not problems:
+            problems = list(exc.details.get("reasons") or [])
         return None, FormErrors(
-            {exc.field or "": exc.message}, reasons=list(reasons) if reasons else []
+            {exc.field or "": exc.problem or exc.message}, reasons=problems
         )

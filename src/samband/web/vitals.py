@@ -107,7 +107,8 @@ def value_text(row: ObservationSet, name: str, lang: str) -> str:
     if name == "on_oxygen":
         if row.on_oxygen is None:
             return "–"
-        text = translate("common.yes" if row.on_oxygen else "vitals.air", lang)
+        key = "common.yes" if row.on_oxygen else "vitals.air"
+        text = translate(key, lang)
         if row.on_oxygen and row.oxygen_flow:
             text += f", {number_text(row.oxygen_flow, lang)} L/min"
         return text
