@@ -4,7 +4,7 @@ for plausibility, alerted on and access-logged, for 1 000 patients at home.
 Not a test. For each database (SQLite file, PostgreSQL database ``samband_bench_ingest``,
 both made fresh and the PostgreSQL one dropped afterwards) and each way in:
 
-- ``service``: ``observations.service.ingest`` in this process, exactly as one request does
+- ``service``: ``monitoring.intake.ingest`` in this process, exactly as one request does
   it (the token checked, the items validated by the Pydantic schema, ingest, the access log
   written, one commit), without HTTP: what the ingestion code itself takes in;
 - ``http``: ``POST /api/v1/observations/batch`` to a real uvicorn server (one worker, one
@@ -61,7 +61,7 @@ from samband.app import settle_garbage_collector  # noqa: E402
 from samband.db import make_engine, make_sessionmaker  # noqa: E402
 from samband.kit.time import utcnow  # noqa: E402
 from samband.models import Alert, AlertCause, AuditEvent, ObservationSet  # noqa: E402
-from samband.observations import service  # noqa: E402
+from samband.monitoring import intake as service  # noqa: E402
 from samband.observations.schemas import ObservationBatch  # noqa: E402
 from samband.security import service as security  # noqa: E402
 from samband.security.context import AccessLog, Context  # noqa: E402

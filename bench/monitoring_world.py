@@ -181,7 +181,7 @@ def load_history(url: str, world: World, *, days: int = 3, per_day: int = 3) -> 
     and the planner statistics of a service that has run for a while (autovacuum keeps
     statistics up to date in production; a table that grew from nothing seconds ago has
     none, and the planner's choices for it are not the ones production makes)."""
-    from samband.observations import service
+    from samband.monitoring import intake as service
     from samband.observations.schemas import ObservationCreate
     from samband.security.context import AccessLog, Context
 

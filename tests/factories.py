@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,6 +60,24 @@ def make_organisation(
     session.add(org)
     session.flush()
     return org
+
+
+def make_municipality(
+    session: Session,
+    *,
+    authority_name: str = "Falu kommun",
+    name: str | None = None,
+    code: str | None = None,
+) -> Organisation:
+    """A municipality's home health care (kommunal hemsjukvård): its own care provider."""
+    return make_organisation(
+        session,
+        kind="municipal_home_health_care",
+        authority_kind="municipality",
+        authority_name=authority_name,
+        name=name,
+        code=code,
+    )
 
 
 def make_unit(
@@ -116,15 +136,18 @@ def make_patient(
     session.add(patient)
     session.flush()
     if registered_by is not None:
-        session.add(
-            PatientRegistration(
-                patient_id=patient.id,
-                organisation_id=registered_by.organisation_id,
-                user_id=registered_by.id,
-            )
-        )
-        session.flush()
+        register_patient(session, patient, by=registered_by)
     return patient
+
+
+def register_patient(session: Session, patient: Patient, *, by: User) -> PatientRegistration:
+    """The user's organisation registers the patient (and so sees them in its lists)."""
+    registration = PatientRegistration(
+        patient_id=patient.id, organisation_id=by.organisation_id, user_id=by.id
+    )
+    session.add(registration)
+    session.flush()
+    return registration
 
 
 def auth(session: Session, user: User) -> dict[str, str]:
@@ -309,3 +332,55 @@ def make_emergency_access(
     session.add(access)
     session.flush()
     return access
+
+
+def make_episode_at_home(
+    session: Session,
+    patient: Patient,
+    *,
+    unit: Unit,
+    since: datetime | None = None,
+    home_care: Organisation | None = None,
+    plan_by: User | None = None,
+    acknowledged_by: list[str] | None = None,
+    **episode: Any,
+) -> Episode:
+    """An episode at home (started ``since``, when given), with ``home_care`` (a
+    municipality's home health care) taking part, and a care plan (the pathway's template,
+    acknowledged by ``acknowledged_by``) written by ``plan_by``, when given. Other keywords
+    go to ``make_episode``."""
+    participants = {home_care: "home_health_care"} if home_care is not None else None
+    at_home = make_episode(
+        session, patient, unit=unit, state="at_home", participants=participants, **episode
+    )
+    if since is not None:
+        at_home.started_at = since
+        session.flush()
+    if plan_by is not None:
+        make_care_plan(session, at_home, by=plan_by, acknowledged_by=acknowledged_by)
+    return at_home
+
+
+@dataclass
+class AtHome:
+    """A patient at home with their episode, the responsible ward and its physician."""
+
+    patient: Patient
+    episode: Episode
+    ward: Unit
+    physician: User
+
+
+def make_patient_at_home(
+    session: Session, home_care: Organisation, *, since: datetime, **patient: Any
+) -> AtHome:
+    """A patient of a new hospital clinic's ward, at home since ``since`` with ``home_care``
+    taking part, and a care plan by the ward's physician. Keywords go to ``make_patient``."""
+    clinic = make_organisation(session, kind="hospital_clinic")
+    ward = make_unit(session, clinic)
+    physician = make_user(session, clinic, role="physician", unit=ward)
+    person = make_patient(session, **patient)
+    episode = make_episode_at_home(
+        session, person, unit=ward, since=since, home_care=home_care, plan_by=physician
+    )
+    return AtHome(patient=person, episode=episode, ward=ward, physician=physician)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from samband.models import AuditEvent
 from samband.pathways.definition import registry
-from tests.factories import PASSWORD, make_organisation, make_unit, make_user
+from tests.factories import PASSWORD, make_municipality, make_organisation, make_unit, make_user
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:
@@ -24,13 +24,7 @@ class TestOpatFlowForKim:
     def test_candidate_to_discharge(self, client: TestClient, session: Session) -> None:
         clinic = make_organisation(session, kind="hospital_clinic", code="INF")
         ward = make_unit(session, clinic, code="INF-11", beds=2)
-        municipality = make_organisation(
-            session,
-            kind="municipal_home_health_care",
-            authority_kind="municipality",
-            authority_name="Falu kommun",
-            code="HSV",
-        )
+        municipality = make_municipality(session, code="HSV")
         primary_care = make_organisation(session, kind="primary_care_centre", code="VC")
         for username, org, role in [
             ("anna", clinic, "physician"),

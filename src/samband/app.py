@@ -24,15 +24,16 @@ from samband import __version__
 from samband.config import get_settings
 from samband.db import make_engine, make_sessionmaker
 from samband.deps import reject_nul_characters
-from samband.kit.errors import SambandError, Unauthenticated
+from samband.kit.errors import Problem, SambandError, Unauthenticated
 from samband.middleware import BodyLimit, BodyTooLarge, SecurityHeaders, too_large_response
 from samband.observations.fhir import MEDIA_TYPE as FHIR_JSON
 from samband.observations.fhir import operation_outcome
 from samband.web import apidocs
 from samband.web.auth import login_redirect
 from samband.web.base import HERE as WEB_DIR
-from samband.web.base import LoginRequired, language, render
+from samband.web.base import SESSION_COOKIE, LoginRequired, language, render
 from samband.web.csrf import CsrfMiddleware
+from samband.web.i18n import translate
 
 WEB_STATIC = WEB_DIR / "static"
 DATABASE_DOWN = (
@@ -156,6 +157,8 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.carerequests.router import router as care_requests
     from samband.episodes.router import router as episodes
     from samband.medications.router import router as medications
+    from samband.monitoring.router import fhir_router as fhir_intake
+    from samband.monitoring.router import router as observation_intake
     from samband.notifications.router import router as notifications
     from samband.observations.router import fhir_router
     from samband.observations.router import router as observations
@@ -184,11 +187,13 @@ def _routers() -> list:  # type: ignore[type-arg]
         patient_copy,
         rounds,
         visits,
+        observation_intake,
         observations,
         alerts,
         outcomes,
         reports,
         pilots,
+        fhir_intake,
         fhir_router,
         audit,
         notifications,
@@ -209,17 +214,12 @@ def _add_error_handlers(app: FastAPI) -> None:
             if not issues and exc.field:
                 issues = [{"message": exc.message, "expression": exc.field}]
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-            return _outcome(exc.status_code, exc.message, exc.code, issues, headers)
-        if not request.url.path.startswith("/api/"):
+            # FHIR's issue code follows the kind of error (not_found …), not the problem's code
+            kind = type(exc).code if exc.problem is not None else exc.code
+            return _outcome(exc.status_code, exc.message, kind, issues, headers)
+        if _is_page(request):
             # the page's frame with the user's navigation and log-out button (web/nav.py)
-            return render(
-                request,
-                "error.html",
-                status_code=exc.status_code,
-                message=exc.text(language(request)),
-                error_status=exc.status_code,
-                actor=getattr(request.state, "web_actor", None),
-            )
+            return _error_page(request, exc.status_code, exc.text(language(request)))
         body = exc.as_json()
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
@@ -249,20 +249,41 @@ def _add_error_handlers(app: FastAPI) -> None:
             code = {404: "not_found", 405: "not_supported"}.get(exc.status_code, "invalid")
             headers = dict(exc.headers) if exc.headers else None
             return _outcome(exc.status_code, str(exc.detail), code, None, headers)
+        if _is_page(request):
+            # no such page (404) or not this method (405): said in the reader's language
+            lang = language(request)
+            if exc.status_code == 404:
+                text: str | None = translate("error.no_such_page", lang)
+            elif exc.status_code == 405:
+                text = translate("error.wrong_method", lang)
+            else:
+                text = None
+            page = _error_page(request, exc.status_code, text)
+            if exc.headers:
+                page.headers.update(exc.headers)
+            return page
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for error in exc.errors():
             location = [str(part) for part in error.get("loc", ()) if part != "body"]
             field = ".".join(location)
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-            errors.append({"field": field, "message": message, "type": error.get("type")})
+            entry = {"field": field, "message": message, "type": error.get("type")}
+            found = (error.get("ctx") or {}).get("problem")  # a schema's problem: its code
+            if isinstance(found, Problem):
+                entry["code"] = found.code
+                entry["params"] = found.as_json().get("params", {})
+            errors.append(entry)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
         if _is_fhir(request):
             issues = [{"message": e["message"], "expression": e["field"]} for e in errors]
             return _outcome(422, summary, "invalid", issues)
+        if _is_page(request):
+            # an address a page never links to (a malformed id): no form to show it in
+            return _error_page(request, 422, translate("error.invalid_address", language(request)))
         return JSONResponse(
             status_code=422, content={"detail": summary, "code": "invalid", "errors": errors}
         )
@@ -299,14 +320,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         if _is_fhir(request):
             return _outcome(503, DATABASE_DOWN, "unavailable", None, headers)
-        if not request.url.path.startswith("/api/"):
-            response = render(
-                request,
-                "error.html",
-                status_code=503,
-                message=DATABASE_DOWN,
-                error_status=503,
-                actor=getattr(request.state, "web_actor", None),
+        if _is_page(request):
+            response = _error_page(
+                request, 503, translate("error.database_down", language(request)), lookup=False
             )
             response.headers.update(headers)
             return response
@@ -317,11 +333,17 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         detail = "an unexpected error happened; nothing was changed"
         if _is_fhir(request):
             return _outcome(500, detail, "internal", None)
+        if _is_page(request):
+            try:
+                text = translate("error.unexpected", language(request))
+                return _error_page(request, 500, text, lookup=False)
+            except Exception:  # the error page itself failed: the plain answer below
+                log.exception("the error page could not be shown")
         return JSONResponse(status_code=500, content={"detail": detail, "code": "internal"})
 
 
@@ -342,6 +364,45 @@ def _unreachable(exc: DBAPIError) -> bool:
 
 def _is_fhir(request: Request) -> bool:
     return request.url.path.startswith("/fhir/")
+
+
+def _is_page(request: Request) -> bool:
+    """A page (not the API, FHIR, the static files or the API's documentation)."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/fhir/", "/static/", "/openapi.json", "/health"))
+
+
+def _error_page(
+    request: Request, status: int, message: str | None, *, lookup: bool = True
+) -> Response:
+    """The error page in the reader's language, inside the frame with the user's navigation
+    and the log-out button (web/nav.py). ``lookup``: when the request never reached a page's
+    login check (no such address, a malformed one), the session cookie is read here."""
+    actor = getattr(request.state, "web_actor", None)
+    if actor is None and lookup:
+        actor = _actor_of_cookie(request)
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        message=message,
+        error_status=status,
+        actor=actor,
+    )
+
+
+def _actor_of_cookie(request: Request) -> Any:
+    """The logged-in user of the session cookie, or None; reading it is not a use."""
+    from samband.security import service as security
+
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        with request.app.state.sessionmaker() as session:
+            return security.authenticate_token(session, token, idle=True, touch=False)
+    except (SambandError, DBAPIError):
+        return None
 
 
 def _outcome(

@@ -37,7 +37,7 @@ from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
 from samband.models import Episode, OnCallEntry, Organisation, ReservedBed, Unit, User
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
 from samband.patients import service as patients
@@ -45,6 +45,7 @@ from samband.patients.schemas import NextOfKin, PatientCreate
 from samband.security.context import Context
 from samband.security.passwords import hash_password
 from samband.security.service import actor_of
+from samband.visits import dayplans, shifts
 from samband.visits import service as visits
 from samband.visits.schemas import (
     DayPlanCreate,
@@ -867,7 +868,7 @@ def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
     for day in (today, today + timedelta(days=1)):
         for username, start, end, where in SHIFTS:
             planner = "hsv.eva" if username.startswith("hsv.") else "team.karin"
-            visits.save_shift(
+            shifts.save_shift(
                 d.ctx(session, planner),
                 ShiftCreate(
                     user_id=d.users[username].id,
@@ -891,9 +892,9 @@ def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
     )
     eva = d.ctx(session, "hsv.eva")
     visits.generate(eva, GenerateVisits(date=today))
-    plan = visits.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
-    visits.solve_now(eva, plan.plan.id)  # the solve is a job; the demo waits for it here
-    visits.publish(eva, plan.plan.id)
+    plan = dayplans.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
+    dayplans.solve_now(eva, plan.plan.id)  # the solve is a job; the demo waits for it here
+    dayplans.publish(eva, plan.plan.id)
 
 
 # Göran's COPD readings over his two days at home: stable, then worse this morning, so the
@@ -932,4 +933,4 @@ def _measurements(session: Session, d: Directory, goran: Episode) -> None:
         )
         for hours, rate, spo2, systolic, pulse, temperature, oxygen in GORAN_READINGS
     ]
-    observations.ingest(d.ctx(session, "team.karin"), sets)
+    intake.ingest(d.ctx(session, "team.karin"), sets)

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import Forbidden, InvalidInput, Unauthenticated
+from samband.kit.errors import Forbidden, InvalidInput, Unauthenticated, problem
 from samband.security import service as security
 from samband.security.context import AccessLog, Actor, Context
 
@@ -165,4 +165,4 @@ async def reject_nul_characters(request: Request) -> None:
         or "\x00" in unquote(request.url.query)
         or ("\x00" in request.url.path)
     ):
-        raise InvalidInput("texts may not contain NUL characters (\\u0000); remove them")
+        raise InvalidInput(problem("common.nul_characters"))

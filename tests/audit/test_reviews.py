@@ -20,6 +20,7 @@ from samband.security.service import actor_of
 from tests.factories import (
     auth,
     make_audit_event,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -47,12 +48,7 @@ class World:
 def make_world(session: Session) -> World:
     clinic = make_organisation(session, authority_name="Region Dalarna", name="Infektion")
     unit = make_unit(session, clinic)
-    home_care = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-    )
+    home_care = make_municipality(session)
     nurse = make_user(session, clinic, unit=unit)
     return World(
         clinic=clinic,

@@ -19,6 +19,7 @@ from tests.factories import (
     auth,
     make_audit_event,
     make_emergency_access,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -52,12 +53,7 @@ def make_world(session: Session) -> World:
     primary_care = make_organisation(
         session, kind="primary_care_centre", authority_name="Region Dalarna"
     )
-    home_care = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-    )
+    home_care = make_municipality(session)
     nurse = make_user(session, clinic, unit=ward)
     municipal_nurse = make_user(session, home_care)
     return World(

@@ -29,6 +29,7 @@ from tests.factories import (
     auth,
     make_care_plan,
     make_episode,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -53,9 +54,7 @@ class World:
 def _world(session: Session, *, state: str = "consented") -> World:
     hospital = make_organisation(session)
     unit = make_unit(session, hospital)
-    home_care = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    home_care = make_municipality(session)
     nurse = make_user(session, hospital, unit=unit)
     patient = make_patient(session, registered_by=nurse)
     episode = make_episode(
@@ -227,7 +226,8 @@ class TestCreateCarePlan:
             URL, json={"episode_id": str(world.episode.id)}, headers=auth(session, world.nurse)
         )
         assert response.status_code == 409
-        assert "discharged" in response.json()["detail"]
+        assert response.json()["code"] == "episode.closed"
+        assert response.json()["params"]["state"] == "discharged"
         assert _count(session, CarePlan) == 0
         assert _events(session, world.episode) == []
         # The allowed read of the episode is logged, marked as failed.
@@ -349,7 +349,8 @@ class TestCreateCarePlan:
             headers=auth(session, world.nurse),
         )
         assert response.status_code == 422
-        assert "hospital_clinic" in response.json()["detail"]
+        assert response.json()["code"] == "careplan.activity_organisation_kind"
+        assert response.json()["params"]["kind"] == "hospital_clinic"
 
 
 class TestListCarePlans:

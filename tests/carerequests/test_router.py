@@ -26,6 +26,7 @@ from tests.factories import (
     make_care_plan,
     make_episode,
     make_medication,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -55,19 +56,9 @@ def _world(session: Session, *, state: str = "planned") -> World:
     hospital = make_organisation(session, kind="hospital_clinic")
     unit = make_unit(session, hospital)
     nurse = make_user(session, hospital, unit=unit)
-    municipality = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-    )
+    municipality = make_municipality(session)
     home_unit = make_unit(session, municipality)
-    other = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Borlänge kommun",
-    )
+    other = make_municipality(session, authority_name="Borlänge kommun")
     patient = make_patient(session)
     episode = make_episode(session, patient, unit=unit, state=state)
     return World(
@@ -274,7 +265,8 @@ class TestSendCareRequest:
         )
         assert response.status_code == 422
         assert response.json()["field"] == "to_organisation_id"
-        assert "municipal_home_health_care" in response.json()["detail"]
+        assert response.json()["code"] == "carerequest.wrong_receiver"
+        assert response.json()["params"]["fits"] == ["municipal_home_health_care"]
         assert _participant(session, w, w.home_care) is None
 
     def test_receiver_must_exist_and_not_be_the_sender(

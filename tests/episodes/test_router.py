@@ -28,6 +28,7 @@ from samband.pathways.definition import registry
 from tests.factories import (
     auth,
     make_episode,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -54,12 +55,7 @@ class World:
 def world(session: Session) -> World:
     clinic = make_organisation(session, kind="hospital_clinic")
     ward = make_unit(session, clinic, beds=1)
-    municipality = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-    )
+    municipality = make_municipality(session)
     nurse = make_user(session, clinic, role="registered_nurse", unit=ward)
     return World(
         clinic=clinic,
@@ -226,7 +222,11 @@ class TestTransitions:
         )
         missing = _move(client, session, w.physician, eid, to="assessed", eligible=True, answers={})
         assert missing.status_code == 409
-        assert "clinically_stable" in missing.json()["detail"]
+        (criteria,) = missing.json()["problems"]
+        assert criteria["code"] == "assessment.criteria_missing"
+        assert criteria["field"] == "answers"
+        stable = next(c for c in registry()["opat"].eligibility if c.key == "clinically_stable")
+        assert stable.text in criteria["params"]["missing"]
         ok = _move(
             client, session, w.physician, eid, to="assessed", eligible=True, answers=OPAT_ANSWERS
         )
@@ -261,6 +261,15 @@ class TestTransitions:
         blocked = _move(client, session, w.nurse, eid, to="at_home")
         assert blocked.status_code == 409
         assert "checklist item 'Medication list reconciled' not done" in blocked.json()["reasons"]
+        body = blocked.json()
+        assert body["code"] == "episode.transition_refused"
+        assert body["params"]["target"] == "at_home"
+        assert {
+            "code": "checklist.item_not_done",
+            "detail": "checklist item 'Medication list reconciled' not done",
+            "params": {"item": "Medication list reconciled"},
+        } in body["problems"]
+        assert body["reasons"] == [p["detail"] for p in body["problems"]]
         for item in registry()["opat"].checklist:
             if item.blocking:
                 signer = w.pharmacist if "pharmacist" in item.signer_roles else w.nurse
@@ -302,6 +311,7 @@ class TestTransitions:
         again = _move(client, session, world.nurse, eid, to="withdrawn", reason="x")
         assert again.status_code == 409
         assert "none (the episode is closed)" in again.json()["detail"]
+        assert again.json()["problems"][0]["code"] == "transition.from_closed"
 
     def test_refused_transition_changes_nothing_but_is_logged(
         self, client: TestClient, session: Session, world: World
@@ -312,7 +322,14 @@ class TestTransitions:
         ).all()
         response = _move(client, session, world.nurse, eid, to="at_home")
         assert response.status_code == 409
-        assert "allowed: assessed, not_eligible, withdrawn" in response.json()["detail"]
+        (refusal,) = response.json()["problems"]
+        assert refusal["code"] == "transition.not_allowed"
+        assert refusal["params"] == {
+            "state": "candidate",
+            "target": "at_home",
+            "allowed": ["assessed", "not_eligible", "withdrawn"],
+        }
+        assert "allowed: Assessed, Not eligible, Withdrawn" in response.json()["detail"]
         session.expire_all()
         episode = session.get(Episode, uuid.UUID(eid))
         assert episode is not None

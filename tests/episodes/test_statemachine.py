@@ -33,7 +33,8 @@ class TestStructure:
         verdict = sm.check(target, facts(source, reason="r"))
         if sm.find(source, target) is None:
             assert not verdict.allowed
-            assert "cannot go to" in verdict.reasons[0]
+            assert verdict.reasons[0].code in ("transition.not_allowed", "transition.from_closed")
+            assert "cannot go to" in verdict.reasons[0].text("en")
 
 
 class TestAssessment:
@@ -48,20 +49,24 @@ class TestAssessment:
             ),
         )
         assert verdict.wrong_role
-        assert "physician" in verdict.reasons[0]
+        assert verdict.reasons[0].code == "transition.wrong_role"
+        assert "physician" in verdict.reasons[0].text("en")
+        assert "läkare" in verdict.reasons[0].text("sv")
 
     def test_every_criterion_must_be_answered(self) -> None:
         verdict = sm.check(
             State.ASSESSED, facts(State.CANDIDATE, eligible=True, answers={"stable": True})
         )
         assert not verdict.allowed
-        assert "home_ok" in verdict.reasons[0]
-        assert "support" in verdict.reasons[0]
+        assert verdict.reasons[0].code == "assessment.criteria_missing"
+        assert "home_ok" in verdict.reasons[0].text("en")
+        assert "support" in verdict.reasons[0].text("en")
 
     def test_eligible_despite_an_unmet_required_criterion_is_refused(self) -> None:
         answers = {"stable": True, "home_ok": False, "support": True}
         verdict = sm.check(State.ASSESSED, facts(State.CANDIDATE, eligible=True, answers=answers))
-        assert any("home_ok" in r for r in verdict.reasons)
+        (unmet,) = [r for r in verdict.reasons if r.code == "assessment.required_unmet"]
+        assert "home_ok" in unmet.text("en")
 
     def test_unmet_optional_criterion_still_eligible(self) -> None:
         answers = {"stable": True, "home_ok": True, "support": False}
@@ -100,7 +105,8 @@ class TestGoingHome:
             self.ready(), blocking_items_open=("Medication list reconciled", "PICC line placed")
         )
         verdict = sm.check(State.AT_HOME, f)
-        assert verdict.reasons[:2] == [
+        assert [r.code for r in verdict.reasons[:2]] == ["checklist.item_not_done"] * 2
+        assert [r.text("en") for r in verdict.reasons[:2]] == [
             "checklist item 'Medication list reconciled' not done",
             "checklist item 'PICC line placed' not done",
         ]
@@ -112,8 +118,12 @@ class TestGoingHome:
             plan_acknowledged_by_patient=False,
         )
         reasons = sm.check(State.AT_HOME, f).reasons
-        assert "no accepted care request to municipal home health care" in reasons
-        assert any("acknowledged" in r for r in reasons)
+        assert [r.code for r in reasons] == [
+            "carerequest.none_accepted",
+            "transition.plan_not_acknowledged",
+        ]
+        assert reasons[0].text("en") == "no accepted care request to municipal home health care"
+        assert reasons[0].text("sv") == "Ingen accepterad vårdbegäran till kommunal hemsjukvård"
 
     def test_discharge_is_for_physicians(self) -> None:
         assert sm.check(State.DISCHARGED, facts(State.AT_HOME, role="registered_nurse")).wrong_role
@@ -139,3 +149,31 @@ class TestPlanning:
             has_responsible_physician=True,
         )
         assert sm.check(State.PLANNED, f).allowed
+
+
+class TestProblems:
+    """The guards answer with problems: a code, the parameters, a text in each language."""
+
+    def test_criteria_are_named_by_their_text(self) -> None:
+        f = facts(
+            State.CANDIDATE,
+            eligible=True,
+            answers={"stable": True},
+            criterion_texts={"home_ok": "The home is suitable", "support": "Support at home"},
+        )
+        (missing,) = sm.check(State.ASSESSED, f).reasons
+        assert missing.code == "assessment.criteria_missing"
+        assert missing.field == "answers"
+        assert missing.text("en") == (
+            "answer every eligibility criterion; missing: The home is suitable, Support at home"
+        )
+        assert missing.text("sv").startswith("Besvara alla kriterier; saknas: ")
+
+    @given(st.sampled_from(list(State)), st.sampled_from(list(State)))
+    def test_every_refusal_has_a_text_in_both_languages(self, source: State, target: State) -> None:
+        for role in ("physician", "registered_nurse", "coordinator"):
+            for reason in sm.check(target, facts(source, role=role)).reasons:
+                for lang in ("sv", "en"):
+                    text = reason.text(lang)
+                    assert text != reason.code
+                    assert "{" not in text, text

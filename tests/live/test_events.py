@@ -19,7 +19,7 @@ from samband.app import create_app
 from samband.kit.time import utcnow
 from samband.live.feed import ChangeFeed
 from samband.models import AuditEvent, Episode, Patient, User
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate, Source
 from samband.security import service as security
 from samband.security.context import AccessLog, Context
@@ -55,7 +55,7 @@ class World:
 
 def record(session: Session, world: World, values: dict[str, Any]) -> None:
     ctx = Context(session, security.actor_of(world.device), AccessLog())
-    observations.ingest_one(
+    intake.ingest_one(
         ctx,
         ObservationCreate(
             patient_id=world.patient.id,

@@ -17,6 +17,7 @@ from tests.factories import (
     auth,
     make_episode,
     make_medication,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -41,9 +42,7 @@ class World:
 def _world(session: Session, *, state: str = "planned") -> World:
     hospital = make_organisation(session)
     unit = make_unit(session, hospital)
-    home_care = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    home_care = make_municipality(session)
     # a medication order is a physician's (issue 10): the ward's physician writes the list
     nurse = make_user(session, hospital, unit=unit, role="physician")
     patient = make_patient(session, registered_by=nurse)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from samband.kit.time import utcnow
 from samband.models import ObservationSet
+from samband.monitoring import intake
 from samband.observations import repository
 from samband.observations import service as observations
 from samband.security.context import Context
@@ -219,7 +220,7 @@ class TestExactlyOnce:
         self, session: Session, world: World
     ) -> None:
         ctx = Context(session=session, actor=actor_of(world.device))
-        observations.ingest_one(
+        intake.ingest_one(
             ctx,
             observations.ObservationCreate.model_validate(vitals(world, client_id="same-1")),
         )
@@ -469,6 +470,44 @@ class TestPlausibility:
         assert body["status"] == "preliminary"
         assert [f["field"] for f in body["flags"]] == [field]
         assert body["news2"]["parameters"][field] == 3
+
+    def test_an_implausible_value_answers_its_code_and_parameters(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        response = post(
+            client, world.headers(session, "device"), vitals(world, {**NORMAL, "pulse": 35})
+        )
+
+        flag = response.json()["flags"][0]
+        assert response.status_code == 201
+        assert flag["code"] == "observation.unusually_low"
+        assert flag["params"] == {
+            "what": "pulse",
+            "value": 35,
+            "low": 40,
+            "high": 180,
+            "unit": "/min",
+        }
+        assert (
+            flag["reason"] == "pulse 35 /min is unusually low (under 40 /min): confirm the reading"
+        )
+
+    def test_an_impossible_value_answers_its_code_and_parameters(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        response = post(client, world.headers(session, "device"), vitals(world, {"spo2": 101}))
+
+        error = response.json()["errors"][0]
+        assert response.status_code == 422
+        assert (error["field"], error["code"]) == ("spo2", "observation.impossible")
+        assert error["params"] == {
+            "what": "spo2",
+            "value": 101,
+            "low": 20,
+            "high": 100,
+            "unit": "%",
+        }
+        assert error["message"] == "SpO2 101 % is impossible; allowed 20 % to 100 %"
 
     def test_a_nurse_confirms_a_flagged_set(
         self, client: TestClient, session: Session, world: World

@@ -26,8 +26,8 @@ from samband.models import (
 )
 from tests.factories import (
     auth,
-    make_care_plan,
-    make_episode,
+    make_episode_at_home,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -75,22 +75,18 @@ def make_world(session: Session, *, beds: int = 1, started: datetime | None = No
     ward.phone = "+46 23 49 00 00"
     physician = make_user(session, clinic, role="physician", unit=ward)
     nurse = make_user(session, clinic, role="registered_nurse", unit=ward)
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    municipality = make_municipality(session)
     patient = make_patient(session, registered_by=nurse)
-    episode = make_episode(
+    episode = make_episode_at_home(
         session,
         patient,
         unit=ward,
-        state="at_home",
-        participants={municipality: "home_health_care"},
+        since=started or utcnow() - timedelta(days=2),
+        home_care=municipality,
+        plan_by=physician,
         physician=physician,
         care_contact=nurse,
     )
-    episode.started_at = started or utcnow() - timedelta(days=2)
-    session.flush()
-    make_care_plan(session, episode, by=physician)
     other = make_organisation(session, kind="municipal_home_health_care")
     return World(
         clinic=clinic,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from samband.models import OnCallEntry, Organisation, Unit, User
 from samband.oncall import rules
-from tests.factories import auth, make_organisation, make_unit, make_user
+from tests.factories import auth, make_municipality, make_organisation, make_unit, make_user
 from tests.oncall.helpers import add_entry, full_week
 from tests.web.test_overview import login
 
@@ -42,9 +42,7 @@ def w(session: Session) -> W:
     physician.phone = "070-100 00 01"
     nurse = make_user(session, org, role="registered_nurse", unit=ward)
     coordinator = make_user(session, org, role="coordinator", unit=ward)
-    other = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    other = make_municipality(session)
     other_unit = make_unit(session, other)
     return W(
         org=org,

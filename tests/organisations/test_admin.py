@@ -17,7 +17,14 @@ from samband.organisations import service
 from samband.organisations.schemas import UserCreate
 from samband.security.passwords import verify_password
 from samband.security.roles import Role
-from tests.factories import auth, make_organisation, make_unit, make_user, random_id
+from tests.factories import (
+    auth,
+    make_municipality,
+    make_organisation,
+    make_unit,
+    make_user,
+    random_id,
+)
 
 USERS = "/api/v1/users"
 SECRET = "a-new-secret-1234"  # noqa: S105 - a test password
@@ -44,13 +51,7 @@ def make_world(session: Session) -> World:
     primary_care = make_organisation(
         session, kind="primary_care_centre", authority_name="Region Dalarna", name="VC Norra"
     )
-    home_care = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-        name="Hemsjukvården Falun",
-    )
+    home_care = make_municipality(session, name="Hemsjukvården Falun")
     home_unit = make_unit(session, home_care)
     return World(
         clinic=clinic,

@@ -18,7 +18,8 @@ from samband.outcomes.history import (
     QuestionnaireRecord,
     StaffBlock,
 )
-from samband.outcomes.indicators import INDICATORS, quantile
+from samband.outcomes.indicators import BY_NAME, INDICATORS, Period, quantile
+from samband.outcomes.report import period_of
 from tests.outcomes.helpers import AA, ESD, at, close, history, params, values
 
 # A — OPAT, early supported discharge (planned stay 7 days from admission = the first event).
@@ -176,8 +177,10 @@ class TestHandBuiltMonth:
         v = values(MONTH)
 
         assert v["visits_done"].value == 3
-        # 3 visits / 12.625 patient-days
-        assert close(v["visits_per_patient_day"].value, 3 / 12.625)
+        # care days (midnights at home in March): A 4 (03-04 … 03-07), B 2 (03-11, 03-12),
+        # E 1 + 3 (03-21; 03-23 … 03-25), F 2 (03-30, 03-31): 12. 3 visits / 12 care days.
+        assert v["care_days_at_home"].value == 12
+        assert close(v["visits_per_patient_day"].value, 3 / 12)
 
     def test_data_an_import_does_not_have_is_not_zero(self) -> None:
         v = values(MONTH)
@@ -492,3 +495,88 @@ class TestQuantile:
     )
     def test_type_7(self, xs: list[float], q: float, expected: float) -> None:
         assert close(quantile(xs, q), expected)
+
+
+class TestTheOddFiguresOfIssue12:
+    """The outcomes page showed "Besök per vårddygn 70.07" and the region's "bed-days freed
+    136": a world built by hand shows why, and what the figures are now."""
+
+    # Three OPAT patients went home at 08:00 on 3 March; the report is made at 09:02 the same
+    # day, and 3 visits were done by then (08:30, 08:45, 09:00).
+    AS_OF = at("2025-03-03 09:02")
+    JUST_HOME = [
+        history(
+            f"N{n}", "opat", ESD, ("candidate", "2025-03-03 07:00"), ("at_home", "2025-03-03 08:00")
+        )
+        for n in (1, 2)
+    ] + [
+        history(
+            "N3",
+            "opat",
+            ESD,
+            ("candidate", "2025-03-03 07:00"),
+            ("at_home", "2025-03-03 08:00"),
+            ("visit_done", "2025-03-03 08:30"),
+            ("visit_done", "2025-03-03 08:45"),
+            ("visit_done", "2025-03-03 09:00"),
+        )
+    ]
+
+    def period(self) -> Period:
+        return period_of(date(2025, 3, 1), date(2025, 3, 31), self.AS_OF)
+
+    def test_a_stay_of_an_hour_gives_no_visits_per_day(self) -> None:
+        v = values(self.JUST_HOME, self.period())
+
+        # 3 patients × 62 minutes at home = 186 minutes = 0.129 patient-days: the old ratio
+        # 3 / 0.129 = 23.2 visits "per day". No midnight at home yet: no care day, no ratio.
+        assert close(v["patient_days_at_home"].value, 3 * 62 / (24 * 60))
+        assert v["care_days_at_home"].value == 0
+        assert v["visits_done"].value == 3
+        assert v["visits_per_patient_day"].value is None
+        assert v["visits_per_patient_day"].note
+
+    def test_two_days_later_the_ratio_is_per_care_day(self) -> None:
+        later = period_of(date(2025, 3, 1), date(2025, 3, 31), at("2025-03-05 09:02"))
+
+        v = values(self.JUST_HOME, later)
+
+        # each patient at home over the midnights of 4 and 5 March: 6 care days, 3 visits
+        assert v["care_days_at_home"].value == 6
+        assert close(v["visits_per_patient_day"].value, 3 / 6)
+
+    def test_bed_days_freed_in_days_and_their_value_in_kronor(self) -> None:
+        v = values(self.JUST_HOME, self.period())
+
+        # OPAT (E = 7 days) from admission 07:00: 1 hour in hospital before going home, then
+        # freed from 08:00 up to the report at 09:02: 62 minutes a patient.
+        freed = 3 * 62 / (24 * 60)
+        assert close(v["bed_days_freed"].value, freed)
+        # the shipped bed-day cost is 8 900 SEK: 0.129 days are worth 1 149.6 SEK. That sum
+        # was labelled "Region: bed-days freed"; it is the value of the bed-days freed.
+        assert close(v["cost_bed_days_freed_sek"].value, freed * 8900)
+        assert BY_NAME["cost_bed_days_freed_sek"].unit == "SEK"
+        assert BY_NAME["cost_bed_days_freed_sek"].text("sv") == (
+            "Regionen: värdet av frigjorda vårdplatsdygn"
+        )
+        assert BY_NAME["bed_days_freed"].unit == "days"
+
+    def test_a_midnight_is_counted_once_and_belongs_to_one_period(self) -> None:
+        # at home 02-27 20:00 … 03-02 08:00, readmitted, home again 03-02 20:00 … 03-03 10:00
+        h = history(
+            "M",
+            "copd",
+            AA,
+            ("at_home", "2025-02-27 20:00"),
+            ("readmitted", "2025-03-02 08:00"),
+            ("at_home", "2025-03-02 20:00"),
+            ("discharged", "2025-03-03 10:00"),
+        )
+        february = period_of(date(2025, 2, 1), date(2025, 2, 28), AS_OF_LATE)
+
+        # February: the midnight of 28 Feb; March: 1 and 2 March (first stay), 3 March (second)
+        assert values([h], february)["care_days_at_home"].value == 1
+        assert values([h])["care_days_at_home"].value == 3
+
+
+AS_OF_LATE = at("2025-06-01 00:00")

@@ -38,6 +38,7 @@ from samband.security.service import actor_of
 from tests.factories import (
     auth,
     make_episode,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -66,12 +67,7 @@ class World:
 def world(session: Session) -> World:
     clinic = make_organisation(session, kind="hospital_clinic", authority_name="Region Dalarna")
     ward = make_unit(session, clinic, beds=1)
-    municipality = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-    )
+    municipality = make_municipality(session)
     nurse = make_user(session, clinic, role="registered_nurse", unit=ward)
     return World(
         clinic=clinic,

@@ -22,8 +22,9 @@ from samband.security.service import actor_of
 from tests.factories import (
     auth,
     make_care_plan,
-    make_episode,
+    make_episode_at_home,
     make_medication,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -57,9 +58,7 @@ def _world(
     clinic = make_organisation(session, name="Infektionskliniken")
     ward = make_unit(session, clinic, beds=1)
     ward.phone = WARD_PHONE
-    home_health = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    home_health = make_municipality(session)
     home_health.phone = HOME_HEALTH_PHONE
     nurse = make_user(session, clinic, unit=ward)
     physician = make_user(session, clinic, unit=ward, role="physician")
@@ -70,19 +69,18 @@ def _world(
         family_name="Sandberg",
         what_matters="Att få sova hemma och gå ut med hunden.",
     )
-    episode = make_episode(
+    episode = make_episode_at_home(
         session,
         patient,
         unit=ward,
-        state="at_home",
-        participants={home_health: "home_health_care"},
+        since=None if started is None else datetime.combine(started, time(10), tzinfo=STOCKHOLM),
+        home_care=home_health,
+        plan_by=nurse if with_plan else None,
+        acknowledged_by=["patient"],
         physician=physician,
         care_contact=nurse,
     )
-    if started is not None:
-        episode.started_at = datetime.combine(started, time(10, 0), tzinfo=STOCKHOLM)
     if with_plan:
-        make_care_plan(session, episode, by=nurse, acknowledged_by=["patient"])
         make_medication(
             session,
             episode,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samband.models import Organisation, Pilot, PilotLogEntry, User
-from tests.factories import auth, make_organisation, make_user
+from tests.factories import auth, make_municipality, make_organisation, make_user
 
 
 @dataclass
@@ -30,9 +30,7 @@ class World:
 @pytest.fixture
 def world(session: Session) -> World:
     clinic = make_organisation(session)
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    municipality = make_municipality(session)
     other = make_organisation(session)
     return World(
         clinic=clinic,

@@ -53,7 +53,12 @@ class TestPlanSolve:
         assert allowed.exit_code == 0, allowed.output
         out = json.loads(allowed.stdout)
         assert out["unassigned"] == [
-            {"visit": "v2", "reason": "no staff member has the skill(s) wund"}
+            {
+                "visit": "v2",
+                "code": "planning.skill_nobody_has",
+                "params": {"skills": ["wund"]},
+                "reason": "no staff member has the skill(s) wund",
+            }
         ]
 
     def test_staff_without_a_shift_is_refused(self, tmp_path: Path) -> None:

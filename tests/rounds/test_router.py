@@ -24,8 +24,9 @@ from samband.models import (
 )
 from tests.factories import (
     auth,
-    make_care_plan,
     make_episode,
+    make_episode_at_home,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -53,24 +54,21 @@ class World:
 def world(session: Session) -> World:
     clinic = make_organisation(session, kind="hospital_clinic")
     ward = make_unit(session, clinic, beds=1)
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    municipality = make_municipality(session)
     physician = make_user(session, clinic, role="physician", unit=ward)
     nurse = make_user(session, clinic, role="registered_nurse", unit=ward)
     patient = make_patient(session, given_name="Kim", family_name="Sandberg")
-    episode = make_episode(
+    episode = make_episode_at_home(
         session,
         patient,
         unit=ward,
-        state="at_home",
-        participants={municipality: "home_health_care"},
+        since=utcnow() - timedelta(days=2),
+        home_care=municipality,
+        plan_by=nurse,
+        acknowledged_by=["patient"],
         physician=physician,
         care_contact=nurse,
     )
-    episode.started_at = utcnow() - timedelta(days=2)
-    session.flush()
-    make_care_plan(session, episode, by=nurse, acknowledged_by=["patient"])
     return World(
         clinic=clinic,
         ward=ward,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from samband.kit.time import STOCKHOLM, local_today, utcnow
 from samband.models import Alert, Episode, ObservationSet, Patient, Visit
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate
 from samband.security.context import AccessLog, Context
 from samband.security.service import actor_of
@@ -49,7 +49,7 @@ def ingest(
     patient: Patient | None = None,
 ) -> ObservationSet:
     ctx = Context(session=session, actor=actor_of(world.nurse), log=AccessLog())
-    result = observations.ingest_one(
+    result = intake.ingest_one(
         ctx,
         ObservationCreate(
             patient_id=(patient or world.patient).id, measured_at=at, source=source, **values

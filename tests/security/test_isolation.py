@@ -39,6 +39,7 @@ from tests.factories import (
     make_care_plan,
     make_episode,
     make_medication,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -132,12 +133,8 @@ def _side(session: Session, name: str, home_care: Organisation) -> Side:
 def world(session: Session) -> World:
     # B's request goes to a municipality that A does not deal with: A's own request goes to
     # another, so nothing of B reaches A through a shared receiver either.
-    home_a = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
-    home_b = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    home_a = make_municipality(session)
+    home_b = make_municipality(session)
     return World(a=_side(session, "A", home_a), b=_side(session, "B", home_b), home_care=home_b)
 
 

@@ -70,8 +70,8 @@ from samband.models import (
     User,
     Visit,
 )
+from samband.monitoring import intake
 from samband.notifications import service as notifications
-from samband.observations import service as observations
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
 from samband.pilots import service as pilots
@@ -312,7 +312,7 @@ def build_world(session: Session) -> World:
     # a set from the home gateway that raises an alert (NEWS2 8)
     high = {"respiratory_rate": 26, "spo2": 90, "on_oxygen": False, "systolic_bp": 95}
     high |= {"pulse": 72, "consciousness": "A", "temperature": 37.0}
-    ingested = observations.ingest_one(
+    ingested = intake.ingest_one(
         _ctx(session, users["A", Role.DEVICE]),
         ObservationCreate(
             patient_id=patient.id,
@@ -370,7 +370,14 @@ def build_world(session: Session) -> World:
         problem={},
         solution={"routes": []},
         fixed=[],
-        unassigned=[{"visit": str(visit.id), "reason": "no staff has a shift"}],
+        unassigned=[
+            {
+                "visit": str(visit.id),
+                "code": "planning.no_staff_on_shift",
+                "params": {"date": today.isoformat()},
+                "reason": "no staff has a shift",
+            }
+        ],
         created_by_id=nurse.id,
     )
     session.add(day_plan)
@@ -1455,6 +1462,22 @@ MATRIX: list[Route] = [
         Names.THING,
         params=lambda w: {"plan_id": w.day_plan},
     ),
+    # -- pages: Mina besök idag (web/myvisits.py) ----------------------------------------------
+    R(
+        "GET",
+        "/my-visits",
+        (P.VISIT_UPDATE,),
+        Names.NOTHING,
+        note="the caller's own visits of today",
+    ),
+    R(
+        "POST",
+        "/my-visits/{visit_id}/status",
+        (P.VISIT_UPDATE,),
+        Names.THING,
+        params=lambda w: {"visit_id": w.visit},
+        body=lambda w: {"to": "started"},
+    ),
     # -- pages: patients ---------------------------------------------------------------------
     R("GET", "/patients", READ, Names.NOTHING, a_sees=True),
     R("GET", "/patients/new", (P.PATIENT_WRITE,), Names.NOTHING),
@@ -1577,6 +1600,14 @@ MATRIX: list[Route] = [
         Names.PATIENT,
         params=lambda w: {"episode_id": w.episode, "key": w.checklist_key},
         body=lambda w: {"note": "ok"},
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/checklist/sign",
+        (P.CHECKLIST_SIGN,),
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {f"sign_{w.checklist_key}": "on", f"note_{w.checklist_key}": "ok"},
     ),
     R(
         "GET",

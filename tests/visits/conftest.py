@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from samband.visits import service
+from samband.visits import dayplans, service
 
 TODAY = date(2030, 3, 6)
 
@@ -15,3 +15,4 @@ TODAY = date(2030, 3, 6)
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "local_today", lambda: TODAY)
+    monkeypatch.setattr(dayplans, "local_today", lambda: TODAY)

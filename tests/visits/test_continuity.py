@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samband.models import DayPlan, User, Visit
-from samband.visits.service import HISTORY_DAYS
+from samband.visits.dayplans import HISTORY_DAYS
 from tests.factories import auth
 from tests.visits.solving import solved
 from tests.visits.test_router import DAY, World, _generate, _shift, world  # noqa: F401

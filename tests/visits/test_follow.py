@@ -29,16 +29,13 @@ from samband.patientcopy import service as patientcopy
 from samband.planning.problem import Problem
 from samband.security.context import Context
 from samband.security.service import actor_of
-from samband.visits import service
+from samband.visits import dayplans, service
 from samband.visits.schedule import LOCAL
 from tests.factories import (
     auth,
-    make_care_plan,
-    make_episode,
     make_medication,
-    make_organisation,
-    make_patient,
-    make_unit,
+    make_municipality,
+    make_patient_at_home,
     make_user,
 )
 from tests.visits.conftest import TODAY
@@ -61,19 +58,15 @@ class Opat:
 
 @pytest.fixture
 def opat(session: Session) -> Opat:
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
+    municipality = make_municipality(session)
+    home = make_patient_at_home(
+        session,
+        municipality,
+        since=datetime(2030, 3, 4, 9, 0, tzinfo=UTC),
+        latitude=60.61,
+        longitude=15.65,
     )
-    clinic = make_organisation(session, kind="hospital_clinic")
-    ward = make_unit(session, clinic)
-    doctor = make_user(session, clinic, role="physician", unit=ward)
-    person = make_patient(session, latitude=60.61, longitude=15.65)
-    episode = make_episode(
-        session, person, unit=ward, state="at_home", participants={municipality: "home_health_care"}
-    )
-    episode.started_at = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
-    session.flush()
-    make_care_plan(session, episode, by=doctor)
+    ward, doctor, episode = home.ward, home.physician, home.episode
     make_medication(session, episode, by=doctor, schedule="08:00 16:00 24:00")
     return Opat(
         municipality=municipality,
@@ -444,7 +437,7 @@ class TestSolveJob:
             def solve(self, problem: Problem, *, seconds: float, seed: int = 0) -> Any:
                 raise RuntimeError("the solver ran out of memory")
 
-        monkeypatch.setattr(service, "solver", Broken())
+        monkeypatch.setattr(dayplans, "solver", Broken())
         headers = auth(session, opat.planner)
         generate(client, headers)
         shift(client, headers, opat.iv_nurse)

@@ -19,11 +19,8 @@ from samband.planning.plan import plan_from_dict
 from samband.planning.problem import parse_problem
 from tests.factories import (
     auth,
-    make_care_plan,
-    make_episode,
-    make_organisation,
-    make_patient,
-    make_unit,
+    make_municipality,
+    make_patient_at_home,
     make_user,
 )
 from tests.visits.solving import solved
@@ -45,41 +42,22 @@ class World:
     episode_id: uuid.UUID
 
 
-def _at_home(session: Session, municipality: Organisation, **patient: Any) -> tuple[Patient, Any]:
-    clinic = make_organisation(session, kind="hospital_clinic")
-    ward = make_unit(session, clinic)
-    doctor = make_user(session, clinic, role="physician", unit=ward)
-    person = make_patient(session, **patient)
-    episode = make_episode(
-        session,
-        person,
-        unit=ward,
-        state="at_home",
-        participants={municipality: "home_health_care"},
-    )
-    episode.started_at = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
-    session.flush()
-    make_care_plan(session, episode, by=doctor)
-    return person, episode
+SINCE = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # the episode's start: DAY is its day 3
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
-    patient, episode = _at_home(session, municipality, latitude=60.61, longitude=15.65)
-    other = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    municipality = make_municipality(session)
+    home = make_patient_at_home(session, municipality, since=SINCE, latitude=60.61, longitude=15.65)
+    other = make_municipality(session)
     return World(
         municipality=municipality,
         planner=make_user(session, municipality, role="registered_nurse"),
         iv_nurse=make_user(session, municipality, skills=["iv_therapy", "picc_care", "sampling"]),
         nurse=make_user(session, municipality, skills=["picc_care", "sampling"]),
         outsider=make_user(session, other, role="registered_nurse"),
-        patient=patient,
-        episode_id=episode.id,
+        patient=home.patient,
+        episode_id=home.episode.id,
     )
 
 
@@ -391,7 +369,10 @@ class TestDayPlan:
 
         reasons = {u["what"]: u["reason"] for u in plan["unassigned"]}
         assert reasons["Give IV antibiotics"].startswith("no staff member has the skill(s)")
-        assert "iv_therapy" in reasons["Give IV antibiotics"]
+        assert "IV therapy" in reasons["Give IV antibiotics"]
+        left_out = next(u for u in plan["unassigned"] if u["what"] == "Give IV antibiotics")
+        assert left_out["code"] == "planning.skill_nobody_has"
+        assert left_out["params"] == {"skills": ["iv_therapy"]}
         routed = [s["what"] for r in plan["routes"] for s in r["stops"]]
         assert "Give IV antibiotics" not in routed
         assert _checked(session, plan["id"]) == []
@@ -399,7 +380,7 @@ class TestDayPlan:
     def test_a_patient_without_coordinates_is_unassigned_with_that_reason(
         self, client: TestClient, session: Session, world: World
     ) -> None:
-        _at_home(session, world.municipality)  # no latitude/longitude
+        make_patient_at_home(session, world.municipality, since=SINCE)  # no latitude/longitude
         headers = auth(session, world.planner)
         _generate(client, headers)
         _shift(client, headers, world.iv_nurse)
@@ -409,6 +390,7 @@ class TestDayPlan:
         reasons = [u["reason"] for u in plan["unassigned"]]
         assert len(reasons) == VISITS_PER_PATIENT
         assert all("no coordinates" in r for r in reasons)
+        assert {u["code"] for u in plan["unassigned"]} == {"planning.no_coordinates"}
 
     def test_replan_keeps_a_started_visit_on_its_staff_member(
         self, client: TestClient, session: Session, world: World

@@ -16,10 +16,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samband.alerts import rules
+from samband.kit import stored
+from samband.kit.errors import Problem
 from samband.kit.time import utcnow
 from samband.models import Alert, AuditEvent, Episode, Patient, ReservedBed
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate
+from samband.pathways.definition import AlertLimit
 from samband.security.context import AccessLog, Context
 from samband.security.service import actor_of
 from tests.factories import make_episode, make_patient, make_user
@@ -43,7 +47,7 @@ def ingest(
         source="visit",
         **values,
     )
-    result = observations.ingest_one(ctx, data)
+    result = intake.ingest_one(ctx, data)
     session.flush()
     assert result.view.alert_ids, "expected the set to raise an alert"
     return result.view.alert_ids[0]
@@ -402,3 +406,62 @@ class TestLanguages:
         if lang == "en":
             assert "Alerts (1)" in pages["/"].text
             assert "Vital signs" in pages[f"/patients/{world.patient.id}"].text
+
+
+class TestReasonsInTheReadersLanguage:
+    """An alert's reason is stored as a code with parameters (issue 12): the same alert reads
+    in Swedish and in English, and the API answers its code."""
+
+    @pytest.mark.parametrize(
+        ("lang", "words"),
+        [
+            ("sv", "NEWS2 8 (hög): andningsfrekvens 3, SpO2 3, systoliskt blodtryck 2"),
+            ("en", "NEWS2 8 (high): respiratory rate 3, spo2 3, systolic bp 2"),
+        ],
+    )
+    def test_the_alert_page_and_list_show_the_reason_in_the_page_language(
+        self, client: TestClient, session: Session, world: World, lang: str, words: str
+    ) -> None:
+        alert_id = ingest(session, world, HIGH)
+        login(client, session, world.nurse)
+        client.get(f"/language/{lang}")
+
+        page = client.get(f"/alerts/{alert_id}").text
+        listed = client.get("/alerts").text
+
+        assert f'<p class="alert-reason">{words}</p>' in page
+        assert words in listed
+        stored = alert(session, alert_id)
+        assert stored.reason_code == "alert.news2"
+        assert stored.reason.startswith("NEWS2 8 (high)")
+
+    def test_the_api_answers_the_reason_in_english_with_its_code_and_parameters(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        alert_id = ingest(session, world, HIGH)
+
+        body = client.get(f"/api/v1/alerts/{alert_id}", headers=world.headers(session)).json()
+
+        assert body["reason"].startswith("NEWS2 8 (high): respiratory rate 3")
+        assert body["reason_code"] == "alert.news2"
+        assert body["reason_params"]["total"] == 8
+        assert body["reason_params"]["risk"] == "high"
+        assert body["causes"][0]["reason_code"] == "alert.news2"
+
+    def test_a_care_plan_limit_note_is_translated_as_configuration_text(self) -> None:
+        note = (
+            "Fever 38.5 °C or higher: call the patient and the infection ward's physician at once"
+        )
+        limit = AlertLimit(parameter="temperature", op=">=", value=38.5, severity="high", note=note)
+        trigger = rules.limit_trigger({"temperature": 38.6}, [limit])
+        assert trigger is not None
+        assert isinstance(trigger.problem, Problem)
+        # stored and read back as the pages do
+        found = stored.as_problem(trigger.problem.code, stored.dump_params(trigger.problem.params))
+        assert found is not None
+
+        assert found.text("en") == f"care plan limit: temperature 38.6 °C ≥ 38.5 °C ({note})"
+        assert found.text("sv") == (
+            "Gräns i vårdplanen: temperatur 38,6 °C ≥ 38,5 °C (Feber 38,5 °C eller högre: ring "
+            "patienten och infektionsavdelningens läkare direkt)"
+        )

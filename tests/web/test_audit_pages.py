@@ -24,6 +24,7 @@ from tests.factories import (
     auth,
     make_audit_event,
     make_emergency_access,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -55,13 +56,7 @@ class World:
 def make_world(session: Session) -> World:
     clinic = make_organisation(session, authority_name="Region Dalarna", name="Infektionskliniken")
     ward = make_unit(session, clinic)
-    home_care = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-        name="Hemsjukvården Falun",
-    )
+    home_care = make_municipality(session, name="Hemsjukvården Falun")
     home_unit = make_unit(session, home_care)
     nurse = make_user(session, clinic, unit=ward)
     return World(

@@ -54,7 +54,7 @@ class TestSend:
             data={"kind": "home_health_care", "to_organisation_id": str(w.primary_care.id)},
         )
         assert wrong.status_code == 422
-        assert "home_health_care request goes to a municipal_home_health_care" in (
+        assert "en begäran om ”Hemsjukvård” går till: kommunal hemsjukvård" in (
             field_error(wrong.text, "to_organisation_id") or ""
         )
         missing = client.post(f"/episodes/{episode.id}/care-request", data={"kind": "home_care"})
@@ -108,7 +108,7 @@ class TestAnswer:
         login(client, session, w.eva)
         response = client.post(f"/care-requests/{request.id}/transition", data={"to": "declined"})
         assert response.status_code == 422
-        assert "give the reason" in (field_error(response.text, "reason_declined") or "")
+        assert "Ange varför ni avböjer" in (field_error(response.text, "reason_declined") or "")
         session.refresh(request)
         assert request.state == "sent"
         declined = client.post(
@@ -129,7 +129,7 @@ class TestAnswer:
         assert "Acceptera" not in client.get(f"/care-requests/{request.id}").text
         response = client.post(f"/care-requests/{request.id}/transition", data={"to": "accepted"})
         assert response.status_code == 403
-        assert "only a user of the receiving organisation" in unescape(response.text)
+        assert "Bara en användare i den mottagande organisationen" in unescape(response.text)
         session.refresh(request)
         assert request.state == "sent"
         cancelled = client.post(

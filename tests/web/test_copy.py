@@ -134,7 +134,8 @@ class TestCopyPage:
         assert "Det finns ingen plan för vård i hemmet ännu." in page.text
         assert "Ladda ner PDF" not in page.text
         assert document.status_code == 409
-        assert "no care plan yet" in document.text
+        assert "ingen vårdplan ännu" in document.text
+        assert "no care plan yet" not in document.text
 
     def test_needs_login(self, client: TestClient, session: Session) -> None:
         _nurse, patient = _kim(session)

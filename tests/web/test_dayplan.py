@@ -19,15 +19,13 @@ from sqlalchemy.orm import Session
 
 from samband.jobs.queue import run_pending
 from samband.models import AuditEvent, DayPlan, Organisation, Patient, User, Visit
+from samband.visits import dayplans
 from samband.visits import service as visit_service
 from samband.web import dayplan
 from tests.factories import (
     auth,
-    make_care_plan,
-    make_episode,
-    make_organisation,
-    make_patient,
-    make_unit,
+    make_municipality,
+    make_patient_at_home,
     make_user,
 )
 
@@ -52,31 +50,17 @@ def _quick_solver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dayplan, "SOLVE_SECONDS", 0.3)
     # DAY is "today": a visit is started on its own date
     monkeypatch.setattr(visit_service, "local_today", lambda: DAY)
+    monkeypatch.setattr(dayplans, "local_today", lambda: DAY)
 
 
 def _at_home(session: Session, municipality: Organisation, **patient: Any) -> Patient:
-    clinic = make_organisation(session, kind="hospital_clinic")
-    ward = make_unit(session, clinic)
-    doctor = make_user(session, clinic, role="physician", unit=ward)
-    person = make_patient(session, **patient)
-    episode = make_episode(
-        session,
-        person,
-        unit=ward,
-        state="at_home",
-        participants={municipality: "home_health_care"},
-    )
-    episode.started_at = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
-    session.flush()
-    make_care_plan(session, episode, by=doctor)
-    return person
+    since = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # DAY is the episode's day 3
+    return make_patient_at_home(session, municipality, since=since, **patient).patient
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    municipality = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    municipality = make_municipality(session)
     kim = _at_home(
         session,
         municipality,
@@ -98,9 +82,7 @@ def world(session: Session) -> World:
         latitude=60.6150,
         longitude=15.6010,
     )
-    other = make_organisation(
-        session, kind="municipal_home_health_care", authority_kind="municipality"
-    )
+    other = make_municipality(session)
     return World(
         municipality=municipality,
         planner=make_user(session, municipality, role="registered_nurse"),
@@ -181,7 +163,7 @@ class TestPlanTheDay:
         assert '<button class="primary" type="submit">Planera dagen</button>' in page.text
         assert f'<input type="hidden" name="date" value="{DAY.isoformat()}">' in page.text
         assert f'value="{DAY.isoformat()}"' in page.text  # the date picker
-        assert '<a href="/day-plans">Dagens besök</a>' in page.text  # in the nav
+        assert re.search(r'<a href="/day-plans"[^>]*>Dagens besök</a>', page.text)  # in the nav
 
     def test_planning_makes_the_visits_and_a_draft_with_every_route_listed(
         self, client: TestClient, session: Session, world: World, planned: str
@@ -450,7 +432,7 @@ class TestPrint:
         for sheet, route in zip(sheets, plan["routes"], strict=True):
             assert f"Körlista: {route['staff_name']}" in sheet
             assert "2030-03-06" in sheet
-            starts = re.findall(r"<td><strong>(\d\d:\d\d)</strong>–(\d\d:\d\d)</td>", sheet)
+            starts = re.findall(r"<td[^>]*><strong>(\d\d:\d\d)</strong>–(\d\d:\d\d)</td>", sheet)
             assert starts == [(s["start"], s["end"]) for s in route["stops"]]
             assert sheet.count('<span class="tickbox"') == len(route["stops"])
         assert "Åsgatan 12, 791 71 Falun" in page.text

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from samband.planning.problem import Problem
-from samband.visits import service as visit_service
+from samband.visits import dayplans
 from tests.factories import auth
 from tests.web.test_dayplan import DAY, World, login, plan_the_day, run_jobs, shift, world
 
@@ -79,7 +79,7 @@ class TestBeingMade:
             def solve(self, problem: Problem, *, seconds: float, seed: int = 0) -> Any:
                 raise RuntimeError("no route found in time")
 
-        monkeypatch.setattr(visit_service, "solver", Broken())
+        monkeypatch.setattr(dayplans, "solver", Broken())
         shift(client, session, world, world.iv_nurse)
 
         path = plan_the_day(client, session, world)

@@ -109,12 +109,32 @@ class TestForms:
         assert "Ingen accepterad vårdbegäran till kommunal hemsjukvård" in text
         assert "har inte godkänt den aktuella vårdplanen" in text
         assert text.count("<li>Checklistpunkten") >= 6  # one line per reason
+        for english in ("not done", "checklist item", "no accepted care request", "acknowledged"):
+            assert english not in text, english
         assert 'value="Allt klart"' in text or "Allt klart" in text  # what was typed stays
         assert state_of(session, episode) == "planned"
         events_after = len(
             session.scalars(select(EpisodeEvent).where(EpisodeEvent.episode_id == episode.id)).all()
         )
         assert events_after == events_before
+
+    def test_the_same_refusal_in_english_on_an_english_page(
+        self, client: TestClient, session: Session
+    ) -> None:
+        w = make_world(session)
+        episode = planned_episode(session, w)
+        login(client, session, w.nurse)
+        client.get("/language/en")
+        response = client.post(
+            f"/episodes/{episode.id}/transition/at_home",
+            data={"reason": "All done", "base_version": str(episode.version)},
+        )
+        assert response.status_code == 409
+        text = unescape(response.text)
+        assert "<li>checklist item 'Medication list reconciled' not done</li>" in text
+        assert "no accepted care request to municipal home health care" in text
+        assert "Checklistpunkten" not in text
+        assert "vårdbegäran" not in text
 
     def test_the_wrong_role_is_refused_with_the_reason(
         self, client: TestClient, session: Session
@@ -183,7 +203,8 @@ class TestForms:
         )
         stale = client.post(f"/episodes/{episode.id}/care-plan", data=form)
         assert stale.status_code == 409
-        assert "somebody else changed the plan" in unescape(stale.text)
+        assert "Någon annan har ändrat vårdplanen" in unescape(stale.text)
+        assert "somebody else" not in stale.text
         plan = session.scalar(select(CarePlan).where(CarePlan.episode_id == episode.id))
         session.refresh(plan)
         assert plan is not None
@@ -374,7 +395,7 @@ class TestOpatFlowThroughTheForms:
         # 5. The documented agreement from the template, then Kim's goals and contacts.
         editor = _location(client.post(f"{base}/care-plan/create", follow_redirects=False))
         editor_page = client.get(editor)
-        assert "Give IV antibiotics" in editor_page.text  # the template's activities, read-only
+        assert "Ge iv-antibiotika · 3 gånger om dagen" in editor_page.text  # the activities, read-only
         _location(
             client.post(
                 f"{base}/care-plan",
@@ -522,7 +543,7 @@ class TestOpatFlowThroughTheForms:
         done = _location(
             client.post(
                 f"{base}/transition/discharged",
-                data={"reason": "Kuren klar, feberfri"},
+                data={"reason": "Kuren klar, feberfri", "met_0": "on", "met_1": "on"},
                 follow_redirects=False,
             )
         )

@@ -17,6 +17,7 @@ from tests.factories import (
     make_care_plan,
     make_episode,
     make_medication,
+    make_municipality,
     make_organisation,
     make_patient,
     make_unit,
@@ -41,13 +42,7 @@ class World:
 def make_world(session: Session) -> World:
     clinic = make_organisation(session, kind="hospital_clinic", name="Infektionskliniken")
     ward = make_unit(session, clinic, beds=1)
-    municipality = make_organisation(
-        session,
-        kind="municipal_home_health_care",
-        authority_kind="municipality",
-        authority_name="Falu kommun",
-        name="Hemsjukvården Falun",
-    )
+    municipality = make_municipality(session, name="Hemsjukvården Falun")
     primary_care = make_organisation(session, kind="primary_care_centre", name="VC Norr")
     other = make_organisation(session, kind="hospital_clinic", name="Annat sjukhus")
     return World(
@@ -211,7 +206,7 @@ class TestPatientPage:
             w.nurse.full_name,
             "Cefotaxim",
             "Läkemedelslistan avstämd",  # the pathway's Swedish label
-            "Antibiotic course completed as prescribed",
+            "Antibiotikakuren genomförd enligt ordination",  # the plan, in Swedish
             "Hemsjukvården Falun",
             "Åtgärder",
             f"/episodes/{episode.id}/transition/at_home",

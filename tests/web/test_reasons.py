@@ -9,31 +9,32 @@ from samband.visits.service import NO_COORDINATES
 from samband.web.reasons import reason_text
 
 
-class TestReasonsInSwedish:
-    @pytest.mark.parametrize(
-        ("english", "swedish"),
-        [
-            (
-                "checklist item 'Medication list reconciled' not done",
-                "Checklistpunkten ”Läkemedelslistan avstämd” är inte klar",
-            ),
-            (
-                "no accepted care request to municipal home health care",
-                "Ingen accepterad vårdbegäran till kommunal hemsjukvård",
-            ),
-            (
-                "only a physician may move an episode to 'discharged'",
-                "Bara läkare får flytta episoden till ”Utskriven”",
-            ),
-            (
-                "an episode that is 'candidate' cannot go to 'at_home'; allowed: assessed",
-                "En episod som är ”Kandidat” kan inte gå till ”Hemma”",
-            ),
-        ],
-    )
-    def test_known_reasons_are_translated(self, english: str, swedish: str) -> None:
-        assert reason_text(english, "sv") == swedish
-        assert reason_text(english, "en") == english
+class TestStateMachineReasonsInSwedish:
+    """The state machine's reasons are problems: the catalogue words them (no patterns)."""
+
+    def test_known_reasons_are_worded_in_swedish(self) -> None:
+        home = sm.Facts(
+            state=State.PLANNED,
+            actor_role="registered_nurse",
+            has_care_plan=True,
+            plan_has_discharge_criteria=True,
+            plan_acknowledged_by_patient=True,
+            blocking_items_open=("Medication list reconciled",),
+            care_requests_missing=("municipal_home_health_care",),
+        )
+        texts = [r.text("sv") for r in sm.check(State.AT_HOME, home).reasons]
+        assert texts == [
+            "Checklistpunkten ”Läkemedelslistan avstämd” är inte klar",
+            "Ingen accepterad vårdbegäran till kommunal hemsjukvård",
+        ]
+        (role,) = sm.check(
+            State.DISCHARGED, sm.Facts(state=State.AT_HOME, actor_role="registered_nurse")
+        ).reasons
+        assert role.text("sv") == "Bara dessa roller får flytta episoden till ”Utskriven”: läkare"
+        (closed,) = sm.check(
+            State.AT_HOME, sm.Facts(state=State.CANDIDATE, actor_role="physician")
+        ).reasons
+        assert closed.text("sv").startswith("En episod som är ”Kandidat” kan inte gå till ”Hemma”")
 
     def test_every_reason_the_state_machine_gives_has_a_swedish_text(self) -> None:
         facts = [
@@ -89,8 +90,11 @@ class TestReasonsInSwedish:
             State.AT_HOME, sm.Facts(state=State.CANDIDATE, actor_role="physician")
         ).reasons
         assert len(reasons) >= 14
-        untranslated = [r for r in reasons if reason_text(r, "sv") == r]
-        assert not untranslated
+        swedish = [r.text("sv") for r in reasons]
+        assert all(
+            text != r.code and "{" not in text for text, r in zip(swedish, reasons, strict=True)
+        )
+        assert all(text != r.text("en") for text, r in zip(swedish, reasons, strict=True))
 
 
 class TestVisitAndDayPlanReasonsInSwedish:

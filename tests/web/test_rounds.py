@@ -15,8 +15,7 @@ from samband.kit.time import local_today, utcnow
 from samband.models import Episode, Organisation, Patient, RoundNote, Unit, User
 from tests.factories import (
     auth,
-    make_care_plan,
-    make_episode,
+    make_episode_at_home,
     make_organisation,
     make_patient,
     make_unit,
@@ -45,12 +44,16 @@ def world(session: Session) -> World:
     physician = make_user(session, clinic, role="physician", unit=ward)
     nurse = make_user(session, clinic, role="registered_nurse", unit=ward)
     patient = make_patient(session, given_name="Kim", family_name="Sandberg")
-    episode = make_episode(
-        session, patient, unit=ward, state="at_home", physician=physician, care_contact=nurse
+    episode = make_episode_at_home(
+        session,
+        patient,
+        unit=ward,
+        since=utcnow() - timedelta(days=1),
+        plan_by=nurse,
+        acknowledged_by=["patient"],
+        physician=physician,
+        care_contact=nurse,
     )
-    episode.started_at = utcnow() - timedelta(days=1)
-    session.flush()
-    make_care_plan(session, episode, by=nurse, acknowledged_by=["patient"])
     return World(
         clinic=clinic,
         ward=ward,
@@ -263,7 +266,8 @@ class TestNoteForm:
         )
         assert page.status_code == 409
         assert f'id="n-{eid}-ward_unit_id-error"' in page.text
-        assert "emergency department" in page.text
+        assert "akutmottagningen" in page.text
+        assert "emergency department" not in page.text
         session.refresh(world.episode)
         assert world.episode.state == "at_home"
 

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from samband.kit.ticks import nice_step
 from samband.kit.time import utcnow
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate
 from samband.security.context import AccessLog, Context
 from samband.security.service import actor_of
@@ -27,7 +28,6 @@ from samband.web.trendchart import (
     SeriesIn,
     build,
     format_number,
-    nice_step,
     time_domain,
     time_step,
     time_ticks,
@@ -251,7 +251,7 @@ class TestOnThePatientPage:
             for i in range(5)
         ] + [HIGH]
         for i, values in enumerate(sets):
-            observations.ingest_one(
+            intake.ingest_one(
                 ctx,
                 ObservationCreate(
                     patient_id=world.patient.id,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.models import ObservationSet
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate
 from samband.security.context import AccessLog, Context
 from samband.security.service import actor_of
@@ -34,7 +34,7 @@ def form(**values: str) -> dict[str, str]:
 
 def flagged_set(session: Session, world: World, **values: Any) -> ObservationSet:
     ctx = Context(session=session, actor=actor_of(world.nurse), log=AccessLog())
-    result = observations.ingest_one(
+    result = intake.ingest_one(
         ctx,
         ObservationCreate(
             patient_id=world.patient.id,
@@ -91,7 +91,7 @@ class TestStaffForm:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("spo2", "120", "Värdet för SpO2, 120%, är omöjligt; tillåtet 20% till 100%"),
+            ("spo2", "120", "Värdet för SpO2, 120 %, är omöjligt; tillåtet 20–100 %"),
             ("temperature", "98.6", "ser ut att vara i °F"),
             ("pulse", "sjuttio", "Skriv ett tal, t.ex. 37,5."),
             ("pulse", "72,5", "Skriv ett heltal."),
@@ -157,6 +157,34 @@ class TestConfirming:
         assert (stored.status, stored.needs_confirmation) == ("final", False)
         assert stored.confirmed_by_id == world.nurse.id
         assert "Värden att bekräfta" not in client.get(f"/patients/{world.patient.id}").text
+
+    @pytest.mark.parametrize(
+        ("lang", "words"),
+        [
+            ("sv", "Värdet för temperatur, 34,5 °C, är ovanligt lågt (under 35 °C): bekräfta"),
+            ("en", "temperature 34.5 °C is unusually low (under 35 °C): confirm the reading"),
+        ],
+    )
+    def test_a_flag_reads_in_the_page_language_also_one_stored_before_codes(
+        self, client: TestClient, session: Session, world: World, lang: str, words: str
+    ) -> None:
+        flagged = flagged_set(session, world, temperature=34.5)
+        older = flagged_set(session, world, pulse=35)
+        row = session.get(ObservationSet, older.id)
+        assert row is not None
+        row.flags = [{"field": "pulse", "value": 35, "reason": "pulse 35 /min is unusually low"}]
+        session.flush()
+        login(client, session, world.nurse)
+        client.get(f"/language/{lang}")
+
+        page = client.get(f"/patients/{world.patient.id}").text
+
+        assert flagged.flags[0]["code"] == "observation.unusually_low"
+        assert words in page
+        if lang == "sv":
+            assert "Värdet för puls, 35 /min, är ovanligt lågt (under 40 /min)" in page
+        else:
+            assert "pulse 35 /min is unusually low (under 40 /min)" in page
 
     def test_entered_in_error_needs_a_note(
         self, client: TestClient, session: Session, world: World

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import Integer, Text, Uuid, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from samband.db import among, given_rows
 from samband.models import (
     Alert,
     AlertCause,
+    CarePlanVersion,
     Episode,
     ObservationSet,
     Organisation,
@@ -20,6 +23,7 @@ from samband.models import (
     Unit,
     User,
 )
+from samband.models.base import UTCDateTime
 from samband.security.repository import Visibility, visible_episodes_clause
 
 
@@ -223,3 +227,60 @@ def reserved_bed_of(session: Session, episode_id: uuid.UUID) -> ReservedBed | No
     return session.scalar(
         select(ReservedBed).where(ReservedBed.occupied_by_episode_id == episode_id).limit(1)
     )
+
+
+# -- what the triggers read (alerts/triggers.py) -----------------------------------------------
+
+
+def alert_limits_of_versions(
+    session: Session, version_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    """The ``alert_limits`` of care-plan versions as stored (JSON text, not decoded: plans
+    from one template share it)."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(CarePlanVersion.id, cast(CarePlanVersion.content["alert_limits"], Text)).where(
+            among(session, CarePlanVersion.id, version_ids)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
+def lowest_weights(
+    session: Session,
+    periods: Sequence[tuple[uuid.UUID, uuid.UUID, datetime, datetime]],
+    *,
+    excluded_status: str,
+) -> list[float | None]:
+    """For each (set, episode, since, until): the lowest weight of the episode's other sets
+    measured in [since, until) (None: none), in the order given. One statement; each
+    period is an index range scan (episode, measured_at)."""
+    if not periods:
+        return []
+    given = given_rows(
+        session,
+        "periods",
+        [
+            ("n", Integer()),
+            ("set_id", Uuid()),
+            ("episode_id", Uuid()),
+            ("since", UTCDateTime()),
+            ("until", UTCDateTime()),
+        ],
+        [(n, *period) for n, period in enumerate(periods)],
+    )
+    lowest = (
+        select(func.min(ObservationSet.weight))
+        .where(
+            ObservationSet.episode_id == given.c.episode_id,
+            ObservationSet.id != given.c.set_id,
+            ObservationSet.measured_at >= given.c.since,
+            ObservationSet.measured_at < given.c.until,
+            ObservationSet.weight.is_not(None),
+            ObservationSet.status != excluded_status,
+        )
+        .scalar_subquery()
+    )
+    found: dict[int, Any] = dict(session.execute(select(given.c.n, lowest)).tuples().all())
+    return [None if found.get(n) is None else float(found[n]) for n in range(len(periods))]

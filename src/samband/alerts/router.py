@@ -20,8 +20,11 @@ from samband.alerts.schemas import (
     AlertDetail,
     AlertRead,
     Severity,
+    reason_fields,
 )
 from samband.deps import ContextDep
+from samband.kit.errors import Problem
+from samband.kit.stored import dump_params
 from samband.observations.schemas import ObservationRead
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -112,7 +115,15 @@ def record_action(
     result = service.record_action(ctx, alert_id, data)
     read = _read(result.view)
     if result.refused is not None:
-        refused = AdmissionRefused(detail=result.refused, alert=read)
+        why = result.refused
+        if isinstance(why, Problem):
+            refused = AdmissionRefused(
+                detail=why.text("en"),
+                alert=read,
+                **reason_fields(why.code, dump_params(why.params)),
+            )
+        else:
+            refused = AdmissionRefused(detail=why, alert=read)
         return JSONResponse(refused.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
     return read
 
@@ -133,6 +144,7 @@ def _read(view: service.AlertView) -> AlertRead:
         kind=Kind(a.kind),
         severity=a.severity,  # type: ignore[arg-type]
         reason=a.reason,
+        **reason_fields(a.reason_code, a.reason_params),
         status=Status(a.status),
         allowed_moves=allowed_moves(a.status),
         trigger_count=a.trigger_count,
@@ -153,5 +165,15 @@ def _read(view: service.AlertView) -> AlertRead:
         due_at=a.due_at,
         notified=list(a.notified or []),
         history=list(a.history or []),
-        causes=[AlertCauseRead.model_validate(c) for c in view.causes],
+        causes=[
+            AlertCauseRead(
+                at=c.at,
+                severity=c.severity,  # type: ignore[arg-type]
+                reason=c.reason,
+                **reason_fields(c.reason_code, c.reason_params),
+                observation_set_id=c.observation_set_id,
+                expected_at=c.expected_at,
+            )
+            for c in view.causes
+        ],
     )

@@ -18,8 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from samband.kit.errors import Problem, problem
+from samband.kit.i18n import Msg, Source, msg
+from samband.kit.stored import load_params
 from samband.pathways.definition import LIMIT_UNITS, AlertLimit
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
@@ -90,10 +94,34 @@ def highest(severities: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Trigger:
+    """Why an alert is raised: its reason is a problem (a code and parameters, stored so
+    that it reads in either language: ``alert.news2``, ``alert.limit``, ``alert.missed``…);
+    a plain text is a reason not yet given a code, kept as written."""
+
     kind: Kind
     severity: str
-    reason: str
+    problem: Problem | str
     score: int | None = None  # NEWS2's total, for a message that names no patient
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (the API's ``reason``)."""
+        return self.problem.text("en") if isinstance(self.problem, Problem) else self.problem
+
+
+def parameter(name: str) -> Msg:
+    """A vital sign (or NEWS2, weight gain) as a word in a reason: ``alert.param.*``."""
+    return msg(f"alert.param.{name}")
+
+
+def entry_note(entry: Mapping[str, Any]) -> Problem | str | None:
+    """The note of a line of an alert's history (or of a refused admission's ``reason``): the
+    system's note as its problem, a person's note (or an older line) as written."""
+    code = entry.get("note_code") or entry.get("reason_code")
+    if isinstance(code, str):
+        return Problem(code, load_params(entry.get("note_params") or entry.get("reason_params")))
+    note = entry.get("note", entry.get("reason"))
+    return str(note) if note else None
 
 
 # -- NEWS2 ----------------------------------------------------------------------------------
@@ -105,9 +133,15 @@ def news2_trigger(
     severity = NEWS2_SEVERITY.get(risk)
     if severity is None:
         return None
-    scored = ", ".join(f"{name.replace('_', ' ')} {p}" for name, p in parameters.items() if p)
-    partial = f"; partial, not measured: {', '.join(missing)}" if missing else ""
-    return Trigger(Kind.NEWS2, severity, f"NEWS2 {total} ({risk}): {scored}{partial}", score=total)
+    scored = [
+        msg("alert.scored", what=parameter(name), points=p) for name, p in parameters.items() if p
+    ]
+    params: dict[str, Any] = {"total": total, "risk": msg(f"alert.risk.{risk}"), "scored": scored}
+    if missing:
+        reason = problem("alert.news2_partial", **params, missing=[parameter(m) for m in missing])
+    else:
+        reason = problem("alert.news2", **params)
+    return Trigger(Kind.NEWS2, severity, reason, score=total)
 
 
 # -- limits ---------------------------------------------------------------------------------
@@ -121,11 +155,38 @@ _OPS = {
 _SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
-def _shown(value: float, parameter: str) -> str:
-    unit = LIMIT_UNITS[parameter]
-    if parameter == "news2_total":
-        return f"{value:g}"
-    return f"{value:g}{unit}" if unit == "%" else f"{value:g} {unit}"
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _quantity(value: float, unit: str) -> float | int | Msg:
+    """A number with its unit (``alert.quantity``: "38,5 °C" in Swedish); NEWS2 has none."""
+    return msg("alert.quantity", value=_number(value), unit=unit) if unit else _number(value)
+
+
+def crossed_limit(limit: AlertLimit, value: float) -> Msg:
+    """One crossed limit in words: ``alert.limit_part`` (the value and the limit with their
+    unit, the sign; ``_within``: the period; ``_noted``: the care plan's note, a
+    configuration text)."""
+    unit = "" if limit.parameter == "news2_total" else LIMIT_UNITS[limit.parameter]
+    params: dict[str, object] = {
+        "what": parameter(limit.parameter),
+        "value": _quantity(value, unit),
+        "op": _SIGNS[limit.op],
+        "limit": _quantity(limit.value, unit),
+    }
+    key = "alert.limit_part"
+    if limit.within_hours:
+        key += "_within"
+        params["hours"] = limit.within_hours
+    if limit.note:
+        key += "_noted"
+        params["note"] = Source(limit.note)
+    return msg(key, **params)
+
+
+def limit_reason(parts: Sequence[Msg]) -> Problem:
+    return problem("alert.limit", limits=list(parts))
 
 
 def limit_trigger(
@@ -141,17 +202,9 @@ def limit_trigger(
             crossed.append((limit, value))
     if not crossed:
         return None
-    parts = []
-    for limit, value in crossed:
-        name = "NEWS2" if limit.parameter == "news2_total" else limit.parameter.replace("_", " ")
-        period = f" in {limit.within_hours} h" if limit.within_hours else ""
-        text = (
-            f"{name} {_shown(value, limit.parameter)}{period} "
-            f"{_SIGNS[limit.op]} {_shown(limit.value, limit.parameter)}"
-        )
-        parts.append(text + (f" ({limit.note})" if limit.note else ""))
+    parts = [crossed_limit(limit, value) for limit, value in crossed]
     severity = highest(limit.severity for limit, _ in crossed)
-    return Trigger(Kind.LIMIT, severity, "care plan limit: " + "; ".join(parts))
+    return Trigger(Kind.LIMIT, severity, limit_reason(parts))
 
 
 def weight_gain(weight: float, earlier: Iterable[float]) -> float | None:
@@ -213,13 +266,14 @@ def covered(slot: datetime, grace: timedelta, measured: Iterable[datetime]) -> b
 
 def missed_trigger(slot: datetime, tz: ZoneInfo, grace: timedelta, *, repeated: bool) -> Trigger:
     local = slot.astimezone(tz)
-    again = "; the measurement before it was missed too" if repeated else ""
-    return Trigger(
-        Kind.MISSED,
-        "high" if repeated else "medium",
-        f"the scheduled measurement of {local:%Y-%m-%d %H:%M} did not arrive within "
-        f"{int(grace.total_seconds() // 60)} minutes{again}",
-    )
+    when: dict[str, Any] = {
+        "day": f"{local:%Y-%m-%d}",
+        "time": f"{local:%H:%M}",
+        "minutes": int(grace.total_seconds() // 60),
+    }
+    if repeated:
+        return Trigger(Kind.MISSED, "high", problem("alert.missed_again", **when))
+    return Trigger(Kind.MISSED, "medium", problem("alert.missed", **when))
 
 
 # -- escalation -------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from samband.alerts.rules import Action, Kind, Status
+from samband.kit.i18n import plain
 from samband.kit.schemas import ReadModel, Text
+from samband.kit.stored import as_problem
 from samband.observations.schemas import ObservationRead
 
 Severity = Literal["low", "medium", "high"]
@@ -46,10 +48,24 @@ class AlertClose(BaseModel):
     note: Text | None = None
 
 
+def reason_fields(code: str | None, params: dict[str, Any] | None) -> dict[str, Any]:
+    """``reason_code`` and ``reason_params`` as the API shows a problem's parameters (a term
+    as its key's last part, a configuration text as written)."""
+    found = as_problem(code, params)
+    if found is None:
+        return {"reason_code": None, "reason_params": {}}
+    return {
+        "reason_code": found.code,
+        "reason_params": {name: plain(value) for name, value in found.params.items()},
+    }
+
+
 class AlertCauseRead(ReadModel):
     at: datetime
     severity: Severity
-    reason: str
+    reason: str = Field(description="in English")
+    reason_code: str | None = Field(default=None, description="the reason's code (stable)")
+    reason_params: dict[str, Any] = Field(default_factory=dict)
     observation_set_id: uuid.UUID | None = Field(description="the set that triggered it")
     expected_at: datetime | None = Field(description="missed: the scheduled time")
 
@@ -61,7 +77,15 @@ class AlertRead(ReadModel):
     episode_id: uuid.UUID
     kind: Kind
     severity: Severity
-    reason: str = Field(description="the latest trigger at the alert's severity, in words")
+    reason: str = Field(description="the latest trigger at the alert's severity, in English")
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason's code (stable), e.g. alert.news2; none for an alert raised "
+        "before reasons had codes",
+    )
+    reason_params: dict[str, Any] = Field(
+        default_factory=dict, description="the reason's parameters (values, limits, units)"
+    )
     status: Status
     allowed_moves: list[str] = Field(description="acknowledge | action | close, as allowed now")
     trigger_count: int
@@ -99,5 +123,7 @@ class AdmissionRefused(BaseModel):
 
     detail: str
     code: Literal["conflict"] = "conflict"
+    reason_code: str | None = Field(default=None, description="the refusal's code")
+    reason_params: dict[str, Any] = Field(default_factory=dict)
     alternative: Literal["emergency_department"] = "emergency_department"
     alert: AlertRead

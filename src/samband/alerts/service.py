@@ -51,7 +51,9 @@ from samband.config import get_settings
 from samband.episodes.access import episode_for, not_found
 from samband.episodes.schemas import TransitionCreate
 from samband.episodes.states import State
-from samband.kit.errors import Conflict, InvalidInput
+from samband.kit.errors import Conflict, InvalidInput, Problem, problem
+from samband.kit.i18n import Msg, msg
+from samband.kit.stored import dump_params
 from samband.kit.time import utcnow
 from samband.models import Alert, AlertCause, Episode, ObservationSet, Patient
 from samband.notifications import service as notifications
@@ -97,7 +99,7 @@ class AlertDetailView:
 @dataclass(frozen=True)
 class ActionResult:
     view: AlertView
-    refused: str | None = None  # a direct admission that could not be made, and why
+    refused: Problem | str | None = None  # a direct admission that could not be made, and why
 
 
 # -- raising alerts (in the transaction that stored the measurement) ----------------------------
@@ -162,7 +164,7 @@ class Raiser:
                 episode_id=episode.id,
                 kind=trigger.kind.value,
                 severity=trigger.severity,
-                reason=trigger.reason,
+                **_reason_columns(trigger.problem),
                 status=Status.OPEN.value,
                 trigger_count=1,
                 last_triggered_at=now,
@@ -180,8 +182,10 @@ class Raiser:
             alert.trigger_count += 1
             alert.last_triggered_at = now
             if not rules.higher(alert.severity, trigger.severity):
-                alert.reason = trigger.reason  # the latest trigger at the alert's severity
-            entry = _entry(now, by, "triggered", severity=trigger.severity, note=trigger.reason)
+                # the latest trigger at the alert's severity
+                for name, value in _reason_columns(trigger.problem).items():
+                    setattr(alert, name, value)
+            entry = _entry(now, by, "triggered", severity=trigger.severity, note=trigger.problem)
             if rules.higher(trigger.severity, alert.severity):
                 entry["severity_from"] = alert.severity
                 alert.severity = trigger.severity
@@ -218,7 +222,7 @@ class Raiser:
                 expected_at=expected_at,
                 at=now,
                 severity=trigger.severity,
-                reason=trigger.reason,
+                **_reason_columns(trigger.problem),
             ),
         )
         return alert
@@ -354,19 +358,38 @@ def _interval(severity: str) -> timedelta:
     return rules.escalation_minutes(severity, minutes)
 
 
+def _reason_columns(reason: Problem | str) -> dict[str, Any]:
+    """An alert's (or a cause's) reason as stored: the English text, and the problem's code
+    and parameters to show it in the reader's language (kit/stored.py)."""
+    if isinstance(reason, Problem):
+        return {
+            "reason": reason.text("en"),
+            "reason_code": reason.code,
+            "reason_params": dump_params(reason.params),
+        }
+    return {"reason": reason, "reason_code": None, "reason_params": None}
+
+
 def _entry(
     at: datetime,
     by: uuid.UUID | None,
     event: str,
     *,
     to: str | None = None,
-    note: str | None = None,
+    note: str | Problem | None = None,
     **data: Any,
 ) -> dict[str, Any]:
+    """A line of the alert's history. A note the system writes is a problem: kept as its
+    English text (``note``) with its code and parameters (``note_code``, ``note_params``);
+    a person's note is kept as written (``rules.entry_note`` reads either)."""
     entry: dict[str, Any] = {"at": at.isoformat(), "by": str(by) if by else None, "event": event}
     if to is not None:
         entry["to"] = str(to)
-    if note is not None:
+    if isinstance(note, Problem):
+        entry["note"] = note.text("en")
+        entry["note_code"] = note.code
+        entry["note_params"] = dump_params(note.params)
+    elif note is not None:
         entry["note"] = note
     entry.update(data)
     return entry
@@ -478,15 +501,13 @@ def record_action(ctx: Context, alert_id: uuid.UUID, data: AlertActionCreate) ->
     """Record what was done. A direct admission carries out the readmission; when it is
     refused (no reserved bed free) the refusal is recorded and returned, nothing else."""
     if data.action == Action.NONE_NEEDED and data.note is None:
-        raise InvalidInput("say why no action was needed", field="note")
+        raise InvalidInput(problem("alert.say_why_no_action", field="note"))
     if data.action == Action.DIRECT_ADMISSION and data.ward_unit_id is None:
-        raise InvalidInput(
-            "say which ward admits the patient ('ward_unit_id')", field="ward_unit_id"
-        )
+        raise InvalidInput(problem("alert.name_the_ward", field="ward_unit_id"))
     alert, episode = _handle(ctx, alert_id, Move.ACTION)
     now = utcnow()
     if alert.status == Status.OPEN:
-        _acknowledge(ctx, alert, now, "acknowledged with the action")
+        _acknowledge(ctx, alert, now, problem("alert.acknowledged_with_action"))
     admission: dict[str, Any] | None = None
     if data.action == Action.DIRECT_ADMISSION:
         refused, admission = _admit(ctx, alert, episode, data, now)
@@ -550,27 +571,31 @@ def _handle(ctx: Context, alert_id: uuid.UUID, move: Move) -> tuple[Alert, Episo
         raise not_found(ctx, "alert", alert_id, action="update", resource_type=RESOURCE)
     allowed = rules.allowed_moves(alert.status)
     if move.value not in allowed:
-        hint = {
-            Move.CLOSE: "; record the action taken first (none_needed if nothing was needed)",
-            Move.ACKNOWLEDGE: "",
-            Move.ACTION: "",
-        }[move]
-        moves = ", ".join(allowed) or "none (it is closed)"
-        raise Conflict(
-            f"a {alert.status.replace('_', ' ')} alert cannot be {_done(move)}; allowed now: "
-            f"{moves}{hint if alert.status != Status.CLOSED else ''}",
-            allowed_moves=allowed,
-        )
+        status = msg(f"alert.status_term.{alert.status}")
+        if alert.status == Status.CLOSED:
+            refusal = problem("alert.closed_cannot_move", status=status, move=_done(move))
+        elif move == Move.CLOSE:
+            refusal = problem(
+                "alert.cannot_close_yet",
+                status=status,
+                allowed=[msg(f"alert.move_term.{m}") for m in allowed],
+            )
+        else:
+            refusal = problem(
+                "alert.cannot_move",
+                status=status,
+                move=_done(move),
+                allowed=[msg(f"alert.move_term.{m}") for m in allowed],
+            )
+        raise Conflict(refusal, allowed_moves=allowed)
     return alert, episode
 
 
-def _done(move: Move) -> str:
-    return {Move.ACKNOWLEDGE: "acknowledged", Move.ACTION: "given an action", Move.CLOSE: "closed"}[
-        move
-    ]
+def _done(move: Move) -> Msg:
+    return msg(f"alert.done_term.{move.value}")
 
 
-def _acknowledge(ctx: Context, alert: Alert, now: datetime, note: str | None) -> None:
+def _acknowledge(ctx: Context, alert: Alert, now: datetime, note: str | Problem | None) -> None:
     entry = _entry(now, ctx.actor.user_id, "acknowledged", to=Status.ACKNOWLEDGED, note=note)
     entry["from"] = alert.status
     alert.history = [*alert.history, entry]
@@ -590,14 +615,15 @@ def _touched(ctx: Context, alert: Alert, now: datetime) -> None:
 
 def _admit(
     ctx: Context, alert: Alert, episode: Episode, data: AlertActionCreate, now: datetime
-) -> tuple[str | None, dict[str, Any] | None]:
+) -> tuple[Problem | str | None, dict[str, Any] | None]:
     """Readmit through the episode's transition; (the refusal, None) or (None, admission)."""
     from samband.episodes import service as episodes  # the episode's own rules, reused
 
     if episode.state != State.AT_HOME:
         raise Conflict(
-            f"the episode is {episode.state}: a direct admission is for a patient at home",
-            field="action",
+            problem(
+                "alert.admission_not_at_home", field="action", state=msg(f"state.{episode.state}")
+            )
         )
     assert data.ward_unit_id is not None  # noqa: S101 - checked by record_action
     reason = f"direct admission from alert: {alert.reason}" + (
@@ -615,7 +641,7 @@ def _admit(
     except Conflict as exc:
         if exc.field != "ward_unit_id":  # not the reserved bed: a refusal like any other
             raise
-        refusal = {
+        refusal: dict[str, Any] = {
             "outcome": "refused",
             "at": now.isoformat(),
             "by": str(ctx.actor.user_id),
@@ -623,6 +649,9 @@ def _admit(
             "reason": exc.message,
             "alternative": "emergency_department",
         }
+        if exc.problem is not None:
+            refusal["reason_code"] = exc.problem.code
+            refusal["reason_params"] = dump_params(exc.problem.params)
         alert.admission = refusal
         alert.history = [
             *alert.history,
@@ -630,12 +659,12 @@ def _admit(
                 now,
                 ctx.actor.user_id,
                 "direct admission refused",
-                note=exc.message,
+                note=exc.problem or exc.message,
                 alternative="emergency_department",
             ),
         ]
         _touched(ctx, alert, now)
-        return exc.message, None
+        return exc.problem or exc.message, None
     bed = repository.reserved_bed_of(ctx.session, episode.id) if data.use_reserved_bed else None
     unit = repository.unit(ctx.session, data.ward_unit_id)
     admission = {
@@ -747,7 +776,10 @@ def escalate_due(session: Session, now: datetime | None = None) -> list[Alert]:
                     now,
                     None,
                     "escalation stopped",
-                    note=f"the episode is {episode.state if episode else 'gone'}",
+                    note=problem(
+                        "alert.escalation_stopped",
+                        state=msg(f"state.{episode.state}") if episode else msg("alert.gone"),
+                    ),
                 ),
             ]
             continue
@@ -759,7 +791,13 @@ def escalate_due(session: Session, now: datetime | None = None) -> list[Alert]:
             alert.notified = [*alert.notified, *raiser.reach(alert, episode, reached)]
             alert.history = [
                 *alert.history,
-                _entry(now, None, "escalated", level=reached, note=f"to {LEVELS[reached]}"),
+                _entry(
+                    now,
+                    None,
+                    "escalated",
+                    level=reached,
+                    note=problem("alert.escalated_to", to=msg(f"alert.level.{reached}")),
+                ),
             ]
         alert.escalation_level = level
         alert.escalated_at = now if level > before else alert.escalated_at

@@ -17,8 +17,9 @@ from samband.careplans.schemas import (
     CarePlanCreate,
     CarePlanUpdate,
 )
-from samband.episodes.access import episode_for, not_found, record_event, require_open
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.episodes.access import child_of_episode, episode_for, record_event, require_open
+from samband.kit.errors import Conflict, InvalidInput, NotFound, problem
+from samband.kit.i18n import Msg, msg
 from samband.kit.time import utcnow
 from samband.models import CarePlan, CarePlanAcknowledgement, CarePlanVersion, Episode
 from samband.pathways.definition import registry
@@ -48,9 +49,7 @@ def template_content(pathway_key: str) -> CarePlanContent:
     pathway = registry().get(pathway_key)
     if pathway is None:
         raise InvalidInput(
-            f"the pathway '{pathway_key}' is not configured, so it has no plan template; "
-            "give the plan's content instead",
-            field="from_template",
+            problem("careplan.no_template", field="from_template", pathway=pathway_key)
         )
     return CarePlanContent.model_validate(pathway.plan_template.model_dump())
 
@@ -64,12 +63,15 @@ def create(ctx: Context, data: CarePlanCreate) -> PlanView:
         resource_type=RESOURCE,
         lock=True,
     )
-    require_open(episode, "make a care plan")
+    require_open(episode, msg("doing.make_care_plan"))
     existing = repository.for_episode(ctx.session, episode.id)
     if existing is not None:
         raise Conflict(
-            f"the episode already has a care plan ({existing.id}, version "
-            f"{existing.current_version}); change it with PUT /api/v1/care-plans/{existing.id}",
+            problem(
+                "careplan.exists",
+                care_plan_id=str(existing.id),
+                version=existing.current_version,
+            ),
             care_plan_id=str(existing.id),
         )
     if data.content is not None:
@@ -77,10 +79,7 @@ def create(ctx: Context, data: CarePlanCreate) -> PlanView:
     elif data.from_template:
         content = template_content(episode.pathway)
     else:
-        raise InvalidInput(
-            "give the plan's content, or set from_template to start from the pathway's template",
-            field="content",
-        )
+        raise InvalidInput(problem("careplan.content_missing", field="content"))
     _check_organisations(ctx, episode, content)
     plan = CarePlan(episode_id=episode.id, current_version=0)
     repository.add(ctx.session, plan)
@@ -105,12 +104,15 @@ def update(ctx: Context, care_plan_id: uuid.UUID, data: CarePlanUpdate) -> PlanV
     plan, episode = _load(
         ctx, care_plan_id, permission=Permission.CARE_PLAN_WRITE, action="update", lock=True
     )
-    require_open(episode, "change the care plan")
+    require_open(episode, msg("doing.change_care_plan"))
     if data.base_version != plan.current_version:
         raise Conflict(
-            f"somebody else changed the plan: version {plan.current_version} is current; "
-            f"you changed version {data.base_version}. Reload and apply your change again",
-            field="base_version",
+            problem(
+                "careplan.changed",
+                field="base_version",
+                current=plan.current_version,
+                yours=data.base_version,
+            ),
             current_version=plan.current_version,
         )
     _check_organisations(ctx, episode, data.content)
@@ -147,11 +149,11 @@ def acknowledge(
         action="acknowledge",
         lock=True,
     )
-    require_open(episode, "acknowledge the care plan")
+    require_open(episode, msg("doing.acknowledge_care_plan"))
     version = _version(ctx, plan, number)
     if number != plan.current_version:
         raise Conflict(
-            f"version {number} is not current, acknowledge version {plan.current_version}",
+            problem("careplan.version_not_current", version=number, current=plan.current_version),
             current_version=plan.current_version,
         )
     actor = ctx.actor
@@ -160,8 +162,7 @@ def acknowledge(
             ctx.session, episode.id
         ):
             raise Conflict(
-                f"your organisation {actor.organisation_code} does not take part in this "
-                "episode; only participating organisations acknowledge the plan for themselves"
+                problem("careplan.not_participant", organisation=actor.organisation_code)
             )
         organisation_id: uuid.UUID | None = actor.organisation_id
         name = data.name or actor.full_name
@@ -169,15 +170,21 @@ def acknowledge(
     else:
         if data.name is None:
             raise InvalidInput(
-                f"write the name of the {data.party.replace('_', ' ')} who acknowledged the plan",
-                field="name",
+                problem("careplan.name_missing", field="name", party=_party(data.party))
             )
         organisation_id, name, who = None, data.name, data.party.replace("_", " ")
     for existing in repository.acknowledgements(ctx.session, version.id):
         if existing.party == data.party and existing.organisation_id == organisation_id:
             raise Conflict(
-                f"the {who} has already acknowledged version {number} "
-                f"({existing.name or 'no name'}, {existing.at:%Y-%m-%d %H:%M} UTC)"
+                problem(
+                    "careplan.already_acknowledged",
+                    who=_party(data.party)
+                    if organisation_id is None
+                    else msg("careplan_party.organisation", code=actor.organisation_code),
+                    version=number,
+                    name=existing.name or "–",
+                    at=existing.at,
+                )
             )
     acknowledgement = CarePlanAcknowledgement(
         version_id=version.id,
@@ -204,6 +211,12 @@ def acknowledge(
     return acknowledgement
 
 
+def _party(party: str) -> Msg:
+    if party == "patient":
+        return msg("careplan_party.patient")
+    return msg("careplan_party.next_of_kin")
+
+
 def _load(
     ctx: Context,
     care_plan_id: uuid.UUID,
@@ -212,32 +225,31 @@ def _load(
     action: str,
     lock: bool = False,
 ) -> tuple[CarePlan, Episode]:
-    """The plan and its episode, with the caller's access checked and logged."""
-    plan = repository.get(ctx.session, care_plan_id)
-    if plan is None:
-        raise not_found(ctx, "care plan", care_plan_id, action=action, resource_type=RESOURCE)
-    episode = episode_for(
+    """The plan and its episode, with the caller's access checked and logged; locked (and
+    read again: another version may have been added) for a change."""
+    return child_of_episode(
         ctx,
-        plan.episode_id,
+        care_plan_id,
+        what="care plan",
+        load=repository.get,
+        load_for_update=repository.get_for_update,
         permission=permission,
         action=action,
         resource_type=RESOURCE,
-        resource_id=plan.id,
         lock=lock,
     )
-    if lock:  # read again under the episode's lock: another version may have been added
-        locked = repository.get_for_update(ctx.session, care_plan_id)
-        if locked is None:  # pragma: no cover - plans are never deleted
-            raise NotFound(f"care plan {care_plan_id} was not found")
-        plan = locked
-    return plan, episode
 
 
 def _version(ctx: Context, plan: CarePlan, number: int) -> CarePlanVersion:
     version = repository.version(ctx.session, plan.id, number)
     if version is None:
         raise NotFound(
-            f"care plan {plan.id} has no version {number}; versions are 1 to {plan.current_version}"
+            problem(
+                "careplan.no_version",
+                care_plan_id=str(plan.id),
+                version=number,
+                current=plan.current_version,
+            )
         )
     return version
 
@@ -283,22 +295,37 @@ def _check_organisations(ctx: Context, episode: Episode, content: CarePlanConten
         kind = participants.get(activity.organisation_id)
         if kind is None:
             raise InvalidInput(
-                f"activity '{activity.key}': organisation {activity.organisation_id} does not "
-                "take part in the episode; add it as a participant first or leave it out",
-                field=field,
+                problem(
+                    "careplan.activity_organisation_absent",
+                    field=field,
+                    activity=activity.key,
+                    organisation_id=str(activity.organisation_id),
+                )
             )
         if kind != activity.organisation_kind:
             raise InvalidInput(
-                f"activity '{activity.key}': organisation {activity.organisation_id} is a "
-                f"{kind}, but the activity says {activity.organisation_kind}; make them agree",
-                field=field,
+                problem(
+                    "careplan.activity_organisation_kind",
+                    field=field,
+                    activity=activity.key,
+                    organisation_id=str(activity.organisation_id),
+                    kind=msg(f"kind.{kind}"),
+                    stated=msg(f"kind.{activity.organisation_kind}"),
+                )
             )
 
 
 def _view(ctx: Context, plan: CarePlan) -> PlanView:
     version = repository.version(ctx.session, plan.id, plan.current_version)
     if version is None:  # pragma: no cover - a plan is created with its first version
-        raise NotFound(f"care plan {plan.id} has no version {plan.current_version}")
+        raise NotFound(
+            problem(
+                "careplan.no_version",
+                care_plan_id=str(plan.id),
+                version=plan.current_version,
+                current=plan.current_version,
+            )
+        )
     acknowledgements = repository.acknowledgements(ctx.session, version.id)
     acknowledged = {a.organisation_id for a in acknowledgements if a.party == "organisation"}
     participants = repository.participant_organisations(ctx.session, plan.episode_id)

@@ -57,6 +57,7 @@ class HistoryEntry(BaseModel):
     state: str
     at: datetime
     by: str | None = None
+    by_name: str | None = None
     organisation: str | None = None
     reason: str | None = None
 

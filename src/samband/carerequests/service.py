@@ -21,13 +21,14 @@ from samband.carerequests.schemas import (
     Direction,
 )
 from samband.episodes.access import (
+    child_of_episode,
     episode_for,
-    not_found,
     record_event,
     require_open,
     require_responsible,
 )
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, problem
+from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.medications.service import medication_snapshot
 from samband.models import CareRequest, Episode, EpisodeParticipant
@@ -55,34 +56,42 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         lock=True,
     )
     actor = ctx.actor
-    require_responsible(ctx, episode, action="create", doing="send care requests from it")
-    require_open(episode, "send care requests from it")
+    require_responsible(ctx, episode, action="create", doing=msg("doing.send_care_requests"))
+    require_open(episode, msg("doing.send_care_requests"))
     target = repository.get_organisation(ctx.session, data.to_organisation_id)
     if target is None:
         raise InvalidInput(
-            f"organisation {data.to_organisation_id} does not exist", field="to_organisation_id"
+            problem(
+                "organisation.unknown",
+                field="to_organisation_id",
+                organisation_id=str(data.to_organisation_id),
+            )
         )
     if target.id == actor.organisation_id:
-        raise InvalidInput(
-            "a care request goes to another organisation, not to your own",
-            field="to_organisation_id",
-        )
+        raise InvalidInput(problem("carerequest.to_own", field="to_organisation_id"))
     if (
         care_provider_of(target) != actor.care_provider
         and episode.shared_records_consent is not True
     ):
         raise Conflict(
-            f"{target.code} belongs to another care provider ({target.authority_name}): record "
-            "the patient's consent to shared records on the episode first (sammanhållen "
-            "journalföring), then send the request",
-            field="to_organisation_id",
+            problem(
+                "carerequest.no_shared_records_consent",
+                field="to_organisation_id",
+                organisation=target.code,
+                authority=target.authority_name,
+            )
         )
     fits = lifecycle.FITS[data.kind]
     if target.kind not in fits:
         raise InvalidInput(
-            f"{target.code} is a {target.kind}; a {data.kind.value} request goes to a "
-            f"{' or a '.join(fits)}",
-            field="to_organisation_id",
+            problem(
+                "carerequest.wrong_receiver",
+                field="to_organisation_id",
+                organisation=target.code,
+                kind=msg(f"kind.{target.kind}"),
+                request_kind=msg(f"request_kind.{data.kind.value}"),
+                fits=[msg(f"kind.{kind}") for kind in fits],
+            )
         )
     if repository.open_request_exists(
         ctx.session,
@@ -92,8 +101,11 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         open_states=frozenset(s.value for s in lifecycle.OPEN),
     ):
         raise Conflict(
-            f"{target.code} already has an open {data.kind.value} request for this episode; "
-            "wait for its answer or cancel it first"
+            problem(
+                "carerequest.already_open",
+                organisation=target.code,
+                request_kind=msg(f"request_kind.{data.kind.value}"),
+            )
         )
 
     now = utcnow()
@@ -143,15 +155,16 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
 
 def get(ctx: Context, request_id: uuid.UUID) -> tuple[CareRequest, uuid.UUID]:
     """A request, for anyone whose organisation has a care relationship with the patient."""
-    request = _load(ctx, request_id, action="read")
-    episode = episode_for(
+    request, episode = child_of_episode(
         ctx,
-        request.episode_id,
+        request_id,
+        what="care request",
+        load=repository.get,
+        load_for_update=repository.get_for_update,
         permission=Permission.PATIENT_READ,
         action="read",
         resource_type=RESOURCE,
-        resource_id=request.id,
-        record=not _own(ctx, request),
+        record=lambda found: not _own(ctx, found),
     )
     return request, episode.patient_id
 
@@ -186,45 +199,49 @@ def transition(
     ctx: Context, request_id: uuid.UUID, data: CareRequestTransition
 ) -> tuple[CareRequest, uuid.UUID]:
     target = data.to
-    request = _load(ctx, request_id, action="transition")
     by_receiver = target in lifecycle.BY_RECEIVER
-    episode = episode_for(
+    request, episode = child_of_episode(
         ctx,
-        request.episode_id,
+        request_id,
+        what="care request",
+        load=repository.get,
+        load_for_update=repository.get_for_update,
         permission=Permission.CARE_REQUEST_ANSWER if by_receiver else Permission.CARE_REQUEST_SEND,
         action="transition",
         resource_type=RESOURCE,
-        resource_id=request.id,
         lock=True,
-        record=not _own(ctx, request),
+        record=lambda found: not _own(ctx, found),
     )
-    locked = repository.get_for_update(ctx.session, request.id)
-    if locked is None:  # pragma: no cover - the episode lock keeps it
-        raise NotFound(f"care request {request_id} was not found")
-    request = locked
 
     if target == S.SENT or not lifecycle.can_move(request.state, target):
         allowed = lifecycle.allowed_next(request.state)
+        state, wanted = msg(f"request_state.{request.state}"), msg(f"request_state.{target.value}")
         raise Conflict(
-            f"the care request is {request.state}: it cannot become {target.value}; "
-            + (f"allowed now: {', '.join(allowed)}" if allowed else "it is finished"),
+            problem(
+                "carerequest.move_not_allowed",
+                state=state,
+                target=wanted,
+                allowed=[msg(f"request_state.{s}") for s in allowed],
+            )
+            if allowed
+            else problem("carerequest.finished", state=state, target=wanted),
             allowed=allowed,
         )
     actor = ctx.actor
     if by_receiver and actor.organisation_id != request.to_organisation_id:
         raise Forbidden(
-            f"only a user of the receiving organisation can mark a care request {target.value}"
+            problem("carerequest.receiver_only", target=msg(f"request_state.{target.value}"))
         )
     if not by_receiver and actor.organisation_id != request.from_organisation_id:
-        raise Forbidden("only a user of the sending organisation can cancel a care request")
+        raise Forbidden(problem("carerequest.sender_only"))
     if target in lifecycle.NEEDS_REASON and not data.reason:
         raise InvalidInput(
-            f"give the reason the care request is {target.value} "
-            "(the other organisation will read it)",
-            field="reason",
+            problem("carerequest.decline_reason_missing", field="reason")
+            if target == S.DECLINED
+            else problem("carerequest.cancel_reason_missing", field="reason")
         )
     if target == S.ACCEPTED:
-        require_open(episode, "accept care requests for it")
+        require_open(episode, msg("doing.accept_care_requests"))
 
     now = utcnow()
     request.state = target.value
@@ -253,13 +270,6 @@ def _own(ctx: Context, request: CareRequest) -> bool:
     return ctx.actor.organisation_id in (request.to_organisation_id, request.from_organisation_id)
 
 
-def _load(ctx: Context, request_id: uuid.UUID, *, action: str) -> CareRequest:
-    request = repository.get(ctx.session, request_id)
-    if request is None:
-        raise not_found(ctx, "care request", request_id, action=action, resource_type=RESOURCE)
-    return request
-
-
 def close_for_ended_episode(ctx: Context, episode: Episode) -> list[str]:
     """When an episode ends, its open care requests end with it: an accepted one is completed
     at discharge, anything else open is cancelled. A referral to primary care is left as it
@@ -285,6 +295,7 @@ def _history_entry(ctx: Context, state: CareRequestState, reason: str | None) ->
         "state": state.value,
         "at": utcnow().isoformat(),
         "by": ctx.actor.username,
+        "by_name": ctx.actor.full_name,  # what the pages show (histories show names)
         "organisation": ctx.actor.organisation_code,
         "reason": reason,
     }

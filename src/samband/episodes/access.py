@@ -2,22 +2,29 @@
 
 Every domain that hangs off an episode (care plans, care requests, medications, checklist)
 calls ``episode_for`` first: it answers 404 for an unknown episode, and checks and logs the
-caller's access to the episode's patient.
+caller's access to the episode's patient. A row that belongs to an episode (a care plan, a
+care request, a medication) is loaded with ``child_of_episode``: the row, the access check on
+its episode and, for a change, both locked.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from samband.episodes import repository
 from samband.episodes.states import OPEN_STATES
-from samband.kit.errors import Conflict, Forbidden, NotFound, not_visible
+from samband.kit.errors import Conflict, Forbidden, NotFound, not_visible, problem
+from samband.kit.i18n import Msg, msg
 from samband.kit.time import utcnow
 from samband.models import Episode, EpisodeEvent
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import require_patient_access
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def episode_for(
@@ -58,6 +65,60 @@ def episode_for(
         record=record,
     )
     return episode
+
+
+class EpisodeChild(Protocol):
+    """A row that belongs to an episode."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def episode_id(self) -> uuid.UUID: ...
+
+
+Child = TypeVar("Child", bound=EpisodeChild)
+
+
+def child_of_episode(
+    ctx: Context,
+    child_id: uuid.UUID,
+    *,
+    what: str,
+    load: Callable[[Session, uuid.UUID], Child | None],
+    load_for_update: Callable[[Session, uuid.UUID], Child | None],
+    permission: Permission,
+    action: str,
+    resource_type: str,
+    lock: bool = False,
+    record: Callable[[Child], bool] | None = None,
+) -> tuple[Child, Episode]:
+    """Load a row that belongs to an episode (``what``: "care plan", "medication" …), check
+    and log the caller's access to its episode, and — for a change (``lock``) — lock the
+    episode and then the row, read again under the lock (another change may have come
+    first). An unknown row is a logged 404, said like one the caller may not see.
+    ``load`` / ``load_for_update`` are the domain's repository queries; ``record`` says
+    whether the access is logged (False: e.g. a care request to or from the caller's own
+    organisation)."""
+    child = load(ctx.session, child_id)
+    if child is None:
+        raise not_found(ctx, what, child_id, action=action, resource_type=resource_type)
+    episode = episode_for(
+        ctx,
+        child.episode_id,
+        permission=permission,
+        action=action,
+        resource_type=resource_type,
+        resource_id=child.id,
+        lock=lock,
+        record=record(child) if record else True,
+    )
+    if lock:  # read again under the episode's lock
+        locked = load_for_update(ctx.session, child_id)
+        if locked is None:  # pragma: no cover - the episode's lock keeps it
+            raise not_visible(f"{what} {child_id}")
+        child = locked
+    return child, episode
 
 
 def _subject(resource_type: str, resource_id: object, episode_id: uuid.UUID) -> str:
@@ -110,7 +171,7 @@ def responsible_organisation_id(ctx: Context, episode: Episode) -> uuid.UUID:
     return unit.organisation_id
 
 
-def require_responsible(ctx: Context, episode: Episode, *, action: str, doing: str) -> None:
+def require_responsible(ctx: Context, episode: Episode, *, action: str, doing: Msg) -> None:
     """The responsible organisation leads the episode: only its staff add or remove
     participants, change who is responsible, send care requests and move the episode (end it
     included). Others may leave, or ask for it (a refusal is logged)."""
@@ -122,18 +183,15 @@ def require_responsible(ctx: Context, episode: Episode, *, action: str, doing: s
         resource_type="episode",
         resource_id=episode.id,
         allowed=False,
-        reason=f"only the responsible organisation may {doing}",
+        reason=f"only the responsible organisation may {doing.text('en')}",
     )
-    raise Forbidden(
-        f"only the episode's responsible organisation may {doing}; ask its unit "
-        "(POST /api/v1/episodes/{id}/end-requests to ask for the episode to end)",
-        reason_code="not_responsible",
-    )
+    raise Forbidden(problem("episode.not_responsible", doing=doing), reason_code="not_responsible")
 
 
-def require_open(episode: Episode, doing: str) -> None:
+def require_open(episode: Episode, doing: Msg) -> None:
+    """``doing``: what cannot be done in a closed episode (a ``doing.*`` message)."""
     if episode.state not in OPEN_STATES:
-        raise Conflict(f"the episode is {episode.state}: you cannot {doing} any more")
+        raise Conflict(problem("episode.closed", state=msg(f"state.{episode.state}"), doing=doing))
 
 
 def record_event(

@@ -106,6 +106,9 @@ class TransitionCreate(BaseModel):
     use_reserved_bed: bool = True
     # deceased
     death_expected: bool | None = None
+    # discharged: the plan's discharge criteria that are not met, which the physician
+    # confirmed discharging without (recorded in the transition's event)
+    unmet_discharge_criteria: list[Text] | None = Field(default=None, max_length=50)
 
 
 class EpisodeRead(ReadModel):

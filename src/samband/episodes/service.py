@@ -27,7 +27,16 @@ from samband.episodes.schemas import (
     TransitionCreate,
 )
 from samband.episodes.states import CLOSED_STATES, OPEN_STATES, State
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
+from samband.kit.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Problem,
+    not_visible,
+    problem,
+)
+from samband.kit.i18n import Msg, Source, msg
 from samband.kit.time import utcnow
 from samband.models import ChecklistItem, Episode, EpisodeEvent, EpisodeParticipant
 from samband.pathways.definition import Pathway, registry
@@ -49,9 +58,7 @@ ROLE_FOR_KIND = {
 def pathway_of(key: str, *, field: str = "pathway") -> Pathway:
     pathways = registry()
     if key not in pathways:
-        raise InvalidInput(
-            f"unknown pathway '{key}'; known: {', '.join(sorted(pathways))}", field=field
-        )
+        raise InvalidInput(problem("pathway.unknown", field=field, key=key, known=sorted(pathways)))
     return pathways[key]
 
 
@@ -87,45 +94,44 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
         raise not_visible(f"patient {data.patient_id}", field="patient_id")
     if not data.reason:
         refused("flagging without a written reason")
-        raise InvalidInput(
-            "write why the patient is a candidate: flagging starts a care relationship, "
-            "which the auditor reviews",
-            field="reason",
-        )
+        raise InvalidInput(problem("episode.flag_reason_missing", field="reason"))
     pathway = pathway_of(data.pathway)
     if data.type.value not in pathway.episode_types:
         raise InvalidInput(
-            f"the pathway '{pathway.key}' is for {', '.join(pathway.episode_types)}, "
-            f"not {data.type.value}",
-            field="type",
+            problem(
+                "episode.type_not_in_pathway",
+                field="type",
+                pathway=pathway.key,
+                types=[msg(f"type.{t}") for t in pathway.episode_types],
+                type=msg(f"type.{data.type.value}"),
+            )
         )
     unit = repository.get_unit(ctx.session, data.responsible_unit_id)
     if unit is None:
         raise InvalidInput(
-            f"unit {data.responsible_unit_id} does not exist", field="responsible_unit_id"
+            problem(
+                "episode.unit_unknown",
+                field="responsible_unit_id",
+                unit_id=str(data.responsible_unit_id),
+            )
         )
     if unit.organisation.kind not in HOSPITAL_KINDS:
         raise InvalidInput(
-            f"the responsible unit must belong to a hospital clinic, ward or mobile team, "
-            f"not a {unit.organisation.kind}",
-            field="responsible_unit_id",
+            problem(
+                "episode.unit_not_hospital",
+                field="responsible_unit_id",
+                kind=msg(f"kind.{unit.organisation.kind}"),
+            )
         )
     if data.participants and unit.organisation_id != actor.organisation_id:
         refused("participants named by an organisation that is not the responsible one")
-        raise Forbidden(
-            "only the responsible organisation adds other organisations to the episode; "
-            "flag the candidate without participants"
-        )
+        raise Forbidden(problem("episode.participants_by_responsible_only"))
     # Serialise flags for one patient (PostgreSQL: a row lock on the patient); the unique
     # index on open episodes is the last line (two concurrent flags: one commits, one 409).
     repository.lock_patient(ctx.session, data.patient_id)
     for open_episode in repository.open_episodes_of(ctx.session, data.patient_id):
         refused(f"the patient already has an open episode ({open_episode.id})")
-        raise Conflict(
-            "the patient already has an open episode of hospital care at home; contact "
-            "its responsible unit",
-            field="patient_id",
-        )
+        raise Conflict(problem("episode.already_open", field="patient_id"))
     _check_staff(ctx, data.responsible_physician_id, "responsible_physician_id", "physician")
     _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
 
@@ -225,27 +231,26 @@ def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
     )
-    require_responsible(ctx, episode, action="update", doing="change who is responsible")
-    require_open(episode, "change it")
+    require_responsible(ctx, episode, action="update", doing=msg("doing.change_who_is_responsible"))
+    require_open(episode, msg("doing.change_episode"))
     changes = data.model_dump(exclude_unset=True)
     if "responsible_physician_id" in changes:
         if changes["responsible_physician_id"] is None:
             raise InvalidInput(
-                "the responsible physician cannot be removed, only replaced",
-                field="responsible_physician_id",
+                problem("episode.physician_not_removable", field="responsible_physician_id")
             )
         _check_staff(ctx, data.responsible_physician_id, "responsible_physician_id", "physician")
     if "care_contact_id" in changes:
         if changes["care_contact_id"] is None:
             raise InvalidInput(
-                "the care contact cannot be removed, only replaced", field="care_contact_id"
+                problem("episode.care_contact_not_removable", field="care_contact_id")
             )
         _check_staff(ctx, data.care_contact_id, "care_contact_id", None)
     consent = changes.pop("shared_records_consent", None)
     if "shared_records_consent" in data.model_fields_set:
         if consent is None:
             raise InvalidInput(
-                "the patient's answer is true or false", field="shared_records_consent"
+                problem("episode.consent_answer_missing", field="shared_records_consent")
             )
         _set_shared_records_consent(ctx, episode, consent)
         record_event(
@@ -274,11 +279,17 @@ def add_participant(ctx: Context, episode_id: uuid.UUID, data: ParticipantCreate
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
     )
-    require_responsible(ctx, episode, action="update", doing="add organisations to the episode")
-    require_open(episode, "add organisations")
+    require_responsible(ctx, episode, action="update", doing=msg("doing.add_organisations"))
+    require_open(episode, msg("doing.add_organisations"))
     kind = _org_kind(ctx, data.organisation_id, field="organisation_id")
     if repository.participant(ctx.session, episode.id, data.organisation_id) is not None:
-        raise Conflict(f"organisation {data.organisation_id} already takes part in the episode")
+        raise Conflict(
+            problem(
+                "episode.participant_exists",
+                field="organisation_id",
+                organisation_id=str(data.organisation_id),
+            )
+        )
     repository.add(
         ctx.session,
         EpisodeParticipant(
@@ -306,19 +317,17 @@ def remove_participant(
     leaving = organisation_id == ctx.actor.organisation_id
     responsible = responsible_organisation_id(ctx, episode)
     if not leaving:
-        require_responsible(
-            ctx, episode, action="update", doing="remove organisations from the episode"
-        )
+        require_responsible(ctx, episode, action="update", doing=msg("doing.remove_organisations"))
     if organisation_id == responsible:
-        raise Conflict(
-            "the responsible organisation cannot leave its episode; end the episode instead",
-            field="organisation_id",
-        )
+        raise Conflict(problem("episode.responsible_cannot_leave", field="organisation_id"))
     participant = repository.participant(ctx.session, episode.id, organisation_id)
     if participant is None:
         raise NotFound(
-            f"organisation {organisation_id} does not take part in the episode",
-            field="organisation_id",
+            problem(
+                "episode.not_participant",
+                field="organisation_id",
+                organisation_id=str(organisation_id),
+            )
         )
     repository.delete(ctx.session, participant)
     record_event(
@@ -339,7 +348,7 @@ def request_end(ctx: Context, episode_id: uuid.UUID, data: EndRequestCreate) -> 
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True
     )
-    require_open(episode, "ask for it to end")
+    require_open(episode, msg("doing.ask_to_end"))
     return record_event(
         ctx, episode, "end.requested", reason=data.reason, data={"to": data.to.value}
     )
@@ -361,6 +370,18 @@ def allowed_transitions(episode: Episode) -> list[State]:
     return sm.allowed_targets(State(episode.state))
 
 
+def blockers(ctx: Context, episode: Episode, target: State) -> list[Problem]:
+    """What stands in the way of moving ``episode`` (already read by the caller) to
+    ``target`` now, by the state machine's own guards over what is recorded: a page lists it
+    before the step is tried. Nothing is written. Empty when the step is not the caller's
+    role's; the problems of the form's own fields (a reason, a ward) are the form's."""
+    transition = sm.find(State(episode.state), target)
+    if transition is None or ctx.actor.role not in transition.roles:
+        return []
+    verdict = sm.check(target, _facts(ctx, episode, TransitionCreate(to=target)))
+    return [reason for reason in verdict.reasons if reason.field not in ("reason", "ward_unit_id")]
+
+
 # -- transitions -----------------------------------------------------------------------------
 
 
@@ -369,12 +390,15 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
     episode = episode_for(
         ctx, episode_id, permission=Permission.EPISODE_TRANSITION, action="transition", lock=True
     )
-    require_responsible(ctx, episode, action="transition", doing="move or end the episode")
+    require_responsible(ctx, episode, action="transition", doing=msg("doing.move_episode"))
     if data.base_version is not None and data.base_version != episode.version:
         raise Conflict(
-            f"the episode changed since you saw it (your version {data.base_version}, now "
-            f"{episode.version}); reload it and try again",
-            field="base_version",
+            problem(
+                "episode.changed",
+                field="base_version",
+                yours=data.base_version,
+                current=episode.version,
+            )
         )
     target = State.NOT_ELIGIBLE if data.to == State.ASSESSED and data.eligible is False else data.to
     facts = _facts(ctx, episode, data)
@@ -383,8 +407,12 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         raise Forbidden(verdict.reasons[0])
     if not verdict.allowed:
         raise Conflict(
-            f"cannot move the episode to '{target}': " + "; ".join(verdict.reasons),
-            reasons=verdict.reasons,
+            problem(
+                "episode.transition_refused",
+                target=sm.state(target),
+                reasons=[Msg(p.code, p.params) for p in verdict.reasons],
+            ),
+            problems=verdict.reasons,
             allowed_transitions=[s.value for s in allowed_transitions(episode)],
         )
     event_data = _apply(ctx, episode, target, data)
@@ -395,9 +423,9 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         if closed:
             event_data["care_requests_closed"] = closed
         # plans follow the patient: future visits cancelled, day plans marked out of date
-        from samband.visits import service as visits  # visits read episodes: no cycle
+        from samband.visits import dayplans  # visits read episodes: no cycle
 
-        cancelled = visits.follow_the_patient(ctx, episode, target.value)
+        cancelled = dayplans.follow_the_patient(ctx, episode, target.value)
         if cancelled:
             event_data["visits_cancelled"] = cancelled
     record_event(
@@ -424,6 +452,7 @@ def _facts(ctx: Context, episode: Episode, data: TransitionCreate) -> sm.Facts:
         state=state,
         actor_role=ctx.actor.role,
         criteria=tuple(pathway.criterion_keys()),
+        criterion_texts={c.key: c.text for c in pathway.eligibility},
         required_criteria=tuple(c.key for c in pathway.eligibility if c.required),
         answers=dict(data.answers or {}),
         eligible=data.eligible,
@@ -466,6 +495,10 @@ def _apply(ctx: Context, episode: Episode, target: State, data: TransitionCreate
         event = _readmit(ctx, episode, data)
     elif target == State.DECEASED:
         event = {"death_expected": data.death_expected}
+    elif target == State.DISCHARGED and data.unmet_discharge_criteria:
+        # discharged although these criteria were not met: confirmed by the user of the
+        # event (who and when are the event's own)
+        event = {"unmet_discharge_criteria": list(data.unmet_discharge_criteria)}
     if target in CLOSED_STATES:
         episode.ended_at = now
         episode.end_reason = data.reason
@@ -476,16 +509,14 @@ def _readmit(ctx: Context, episode: Episode, data: TransitionCreate) -> dict[str
     assert data.ward_unit_id is not None  # noqa: S101 - the guard requires it
     unit = repository.get_unit(ctx.session, data.ward_unit_id)
     if unit is None:
-        raise InvalidInput(f"unit {data.ward_unit_id} does not exist", field="ward_unit_id")
+        raise InvalidInput(
+            problem("episode.unit_unknown", field="ward_unit_id", unit_id=str(data.ward_unit_id))
+        )
     if not data.use_reserved_bed:
         return {"ward_unit_id": str(unit.id), "reserved_bed": None, "route": "emergency_department"}
     bed = repository.free_reserved_bed_for_update(ctx.session, unit.id)
     if bed is None:
-        raise Conflict(
-            f"no reserved bed (trygghetsplats) is free on {unit.name}; admit through the "
-            "emergency department instead ('use_reserved_bed': false) or choose another ward",
-            field="ward_unit_id",
-        )
+        raise Conflict(problem("episode.no_reserved_bed", field="ward_unit_id", unit=unit.name))
     bed.occupied_by_episode_id = episode.id
     bed.occupied_since = utcnow()
     return {"ward_unit_id": str(unit.id), "reserved_bed": bed.label, "route": "direct_admission"}
@@ -506,19 +537,13 @@ def record_contact(ctx: Context, episode_id: uuid.UUID, data: ContactCreate) -> 
         lock=True,
     )
     if episode.state != State.AT_HOME.value:
-        raise Conflict(
-            f"the episode is {episode.state}: contacts at home are recorded while the patient "
-            "is at home"
-        )
+        raise Conflict(problem("contact.not_at_home", state=sm.state(episode.state)))
     now = utcnow()
     at = data.at or now
     if at > now + timedelta(minutes=5):
-        raise InvalidInput("the call cannot be in the future", field="at")
+        raise InvalidInput(problem("contact.in_future", field="at"))
     if data.outcome == "not_reached" and data.spoke_with != "nobody":
-        raise InvalidInput(
-            "the call did not reach anyone: choose 'nobody' as whom you spoke with",
-            field="spoke_with",
-        )
+        raise InvalidInput(problem("contact.nobody_reached", field="spoke_with"))
     kind = "contact.day1" if data.kind == "day1" else "contact.phone"
     return record_event(
         ctx,
@@ -557,11 +582,11 @@ def sign_item(ctx: Context, episode_id: uuid.UUID, key: str, data: ChecklistSign
         resource_type="checklist",
         lock=True,
     )
-    require_open(episode, "sign the checklist")
+    require_open(episode, msg("doing.sign_checklist"))
     item = _item(ctx, episode, key)
     _require_signer(ctx, item)
     if item.done:
-        raise Conflict(f"'{item.label}' is already signed")
+        raise Conflict(problem("checklist.already_signed", item=Source(item.label)))
     item.done = True
     item.signed_by_id = ctx.actor.user_id
     item.signed_at = utcnow()
@@ -582,11 +607,11 @@ def unsign_item(
         lock=True,
     )
     if episode.state not in (State.CANDIDATE, State.ASSESSED, State.CONSENTED, State.PLANNED):
-        raise Conflict(f"the episode is {episode.state}: the checklist can no longer be changed")
+        raise Conflict(problem("checklist.locked", state=sm.state(episode.state)))
     item = _item(ctx, episode, key)
     _require_signer(ctx, item)
     if not item.done:
-        raise Conflict(f"'{item.label}' is not signed")
+        raise Conflict(problem("checklist.not_signed", item=Source(item.label)))
     item.done = False
     item.signed_by_id = None
     item.signed_at = None
@@ -603,16 +628,22 @@ def unsign_item(
 
 def _require_signer(ctx: Context, item: ChecklistItem) -> None:
     if ctx.actor.role not in item.signer_roles:
-        roles = " or ".join(item.signer_roles)
-        raise Forbidden(f"'{item.label}' is signed by a {roles}, not a {ctx.actor.role}")
+        raise Forbidden(
+            problem(
+                "checklist.wrong_signer",
+                item=Source(item.label),
+                roles=[msg(f"role.{role}") for role in item.signer_roles],
+                role=msg(f"role.{ctx.actor.role}"),
+            )
+        )
 
 
 def _item(ctx: Context, episode: Episode, key: str) -> ChecklistItem:
     for item in episode.checklist:
         if item.key == key:
             return item
-    keys = ", ".join(i.key for i in episode.checklist)
-    raise NotFound(f"the checklist has no item '{key}'; items: {keys}")
+    keys = [i.key for i in episode.checklist]
+    raise NotFound(problem("checklist.no_item", key=key, items=keys))
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -623,15 +654,25 @@ def _check_staff(ctx: Context, user_id: uuid.UUID | None, field: str, role: str 
         return
     user = repository.get_user(ctx.session, user_id)
     if user is None or not user.active:
-        raise InvalidInput(f"user {user_id} does not exist or is not active", field=field)
+        raise InvalidInput(problem("episode.user_unknown", field=field, user_id=str(user_id)))
     if role and user.role != role:
-        raise InvalidInput(f"{user.full_name} is a {user.role}, not a {role}", field=field)
+        raise InvalidInput(
+            problem(
+                "episode.user_wrong_role",
+                field=field,
+                name=user.full_name,
+                role=msg(f"role.{user.role}"),
+                wanted=msg(f"role.{role}"),
+            )
+        )
 
 
 def _org_kind(ctx: Context, organisation_id: uuid.UUID, *, field: str = "organisation_id") -> str:
     organisation = repository.get_organisation(ctx.session, organisation_id)
     if organisation is None:
-        raise InvalidInput(f"organisation {organisation_id} does not exist", field=field)
+        raise InvalidInput(
+            problem("organisation.unknown", field=field, organisation_id=str(organisation_id))
+        )
     return organisation.kind
 
 

@@ -1,7 +1,8 @@
 """The episode's state machine: which transitions exist, who may make them, and the guards.
 
 Pure: the service gathers the facts into a ``Facts`` value, ``check`` answers with the
-reasons a transition is not allowed now (an empty list means it is).
+reasons a transition is not allowed now, each a problem with a code and its parameters (an
+empty list means it is allowed). The catalogue words them in the reader's language.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samband.episodes.states import OPEN_STATES, State
+from samband.kit.errors import Problem, problem
+from samband.kit.i18n import Msg, Source, msg
 
 PHYSICIAN = "physician"
 NURSE = "registered_nurse"
@@ -24,6 +27,7 @@ class Facts:
     actor_role: str
     # assessment
     criteria: tuple[str, ...] = ()  # the pathway's criterion keys
+    criterion_texts: dict[str, str] = field(default_factory=dict)  # key -> English text
     required_criteria: tuple[str, ...] = ()
     answers: dict[str, bool] = field(default_factory=dict)
     eligible: bool | None = None
@@ -49,78 +53,93 @@ class Transition:
     source: frozenset[State]
     target: State
     roles: frozenset[str]
-    guard: Callable[[Facts], list[str]]
+    guard: Callable[[Facts], list[Problem]]
 
 
-def _assessment(f: Facts) -> list[str]:
-    problems: list[str] = []
+def _criteria(f: Facts, keys: list[str]) -> list[Source]:
+    return [Source(f.criterion_texts.get(key, key)) for key in keys]
+
+
+def state(value: str) -> Msg:
+    """A state as the catalogue words it."""
+    return msg(f"state.{value}")
+
+
+def _assessment(f: Facts) -> list[Problem]:
+    problems: list[Problem] = []
     missing = [key for key in f.criteria if key not in f.answers]
     unknown = [key for key in f.answers if key not in f.criteria]
     if missing:
-        problems.append(f"answer every eligibility criterion; missing: {', '.join(missing)}")
+        problems.append(
+            problem("assessment.criteria_missing", field="answers", missing=_criteria(f, missing))
+        )
     if unknown:
-        problems.append(f"unknown criteria for this pathway: {', '.join(unknown)}")
+        problems.append(problem("assessment.criteria_unknown", field="answers", unknown=unknown))
     if f.eligible is None:
-        problems.append("say whether the patient is eligible ('eligible': true or false)")
+        problems.append(problem("assessment.eligible_missing", field="eligible"))
     elif f.eligible:
         unmet = [k for k in f.required_criteria if f.answers.get(k) is False]
         if unmet:
             problems.append(
-                f"required criteria not met: {', '.join(unmet)}; the patient cannot be "
-                "assessed eligible"
+                problem("assessment.required_unmet", field="answers", unmet=_criteria(f, unmet))
             )
     elif not f.reason:
-        problems.append("give the reason the patient is not eligible")
+        problems.append(problem("assessment.reason_missing", field="reason"))
     return problems
 
 
-def _consent(f: Facts) -> list[str]:
+def _consent(f: Facts) -> list[Problem]:
     problems = []
     if not f.patient_informed:
-        problems.append("the patient must have been informed ('patient_informed': true)")
+        problems.append(problem("consent.not_informed", field="patient_informed"))
     if not f.patient_consents:
-        problems.append("the patient's consent must be recorded ('patient_consents': true)")
+        problems.append(problem("consent.not_given", field="patient_consents"))
     return problems
 
 
-def _needs_reason(what: str) -> Callable[[Facts], list[str]]:
-    def guard(f: Facts) -> list[str]:
-        return [] if f.reason else [f"give the reason the episode is {what}"]
+def _needs_reason(code: str) -> Callable[[Facts], list[Problem]]:
+    def guard(f: Facts) -> list[Problem]:
+        return [] if f.reason else [problem(code, field="reason")]
 
     return guard
 
 
-def _plan(f: Facts) -> list[str]:
+def _plan(f: Facts) -> list[Problem]:
     problems = []
     if not f.has_care_plan:
-        problems.append("make the documented agreement (care plan) first")
+        problems.append(problem("transition.no_care_plan"))
     elif not f.plan_has_discharge_criteria:
-        problems.append("the care plan has no individual discharge criteria")
+        problems.append(problem("transition.no_discharge_criteria"))
     if not f.has_care_contact:
-        problems.append("name the care contact (fast vårdkontakt)")
+        problems.append(problem("transition.no_care_contact", field="care_contact_id"))
     if not f.has_responsible_physician:
-        problems.append("name the medically responsible physician")
+        problems.append(
+            problem("transition.no_responsible_physician", field="responsible_physician_id")
+        )
     return problems
 
 
-def _home(f: Facts) -> list[str]:
-    problems = [f"checklist item '{label}' not done" for label in f.blocking_items_open]
+def _home(f: Facts) -> list[Problem]:
+    problems = [
+        problem("checklist.item_not_done", item=Source(label)) for label in f.blocking_items_open
+    ]
     problems += [
-        f"no accepted care request to {kind.replace('_', ' ')}" for kind in f.care_requests_missing
+        problem("carerequest.none_accepted", kind=msg(f"kind.{kind}"))
+        for kind in f.care_requests_missing
     ]
     if not f.plan_acknowledged_by_patient:
-        problems.append("the patient (or next of kin) has not acknowledged the current care plan")
+        problems.append(problem("transition.plan_not_acknowledged"))
     return problems
 
 
-def _discharge(_: Facts) -> list[str]:
+def _discharge(_: Facts) -> list[Problem]:
     return []
 
 
-def _readmit(f: Facts) -> list[str]:
-    problems = _needs_reason("readmitted")(f)
+def _readmit(f: Facts) -> list[Problem]:
+    problems = _needs_reason("transition.reason_readmitted")(f)
     if not f.ward_unit_given:
-        problems.append("say which ward unit admits the patient ('ward_unit_id')")
+        problems.append(problem("transition.no_ward_unit", field="ward_unit_id"))
     return problems
 
 
@@ -137,7 +156,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({State.ASSESSED}),
         State.DECLINED,
         frozenset({PHYSICIAN, NURSE}),
-        _needs_reason("declined"),
+        _needs_reason("transition.reason_declined"),
     ),
     Transition(
         frozenset({State.CONSENTED}),
@@ -154,13 +173,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({State.AT_HOME}),
         State.DECEASED,
         frozenset({PHYSICIAN, NURSE}),
-        _needs_reason("ended by death"),
+        _needs_reason("transition.reason_deceased"),
     ),
     Transition(
         _OPEN,
         State.WITHDRAWN,
         frozenset({PHYSICIAN, NURSE, COORDINATOR}),
-        _needs_reason("withdrawn"),
+        _needs_reason("transition.reason_withdrawn"),
     ),
 )
 
@@ -178,7 +197,7 @@ def find(state: State, target: State) -> Transition | None:
 
 @dataclass(frozen=True)
 class Verdict:
-    reasons: list[str]
+    reasons: list[Problem]
     wrong_role: bool = False  # the transition exists, but not for this role (403, not 409)
 
     @property
@@ -190,11 +209,25 @@ def check(target: State, facts: Facts) -> Verdict:
     """Whether moving to ``target`` is allowed now, and if not, every reason why."""
     transition = find(facts.state, target)
     if transition is None:
-        allowed = ", ".join(allowed_targets(facts.state)) or "none (the episode is closed)"
+        allowed = allowed_targets(facts.state)
+        if not allowed:
+            return Verdict(
+                [problem("transition.from_closed", state=state(facts.state), target=state(target))]
+            )
         return Verdict(
-            [f"an episode that is '{facts.state}' cannot go to '{target}'; allowed: {allowed}"]
+            [
+                problem(
+                    "transition.not_allowed",
+                    state=state(facts.state),
+                    target=state(target),
+                    allowed=[state(s) for s in allowed],
+                )
+            ]
         )
     if facts.actor_role not in transition.roles:
-        roles = " or ".join(sorted(transition.roles))
-        return Verdict([f"only a {roles} may move an episode to '{target}'"], wrong_role=True)
+        roles = [msg(f"role.{role}") for role in sorted(transition.roles)]
+        return Verdict(
+            [problem("transition.wrong_role", roles=roles, target=state(target))],
+            wrong_role=True,
+        )
     return Verdict(transition.guard(facts))

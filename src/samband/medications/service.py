@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from samband.episodes.access import episode_for, not_found, record_event, require_open
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.episodes.access import child_of_episode, episode_for, record_event, require_open
+from samband.kit.errors import Conflict, InvalidInput, problem
+from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.medications import repository
 from samband.medications.schemas import MedicationCreate, MedicationStop, MedicationUpdate
@@ -50,7 +51,7 @@ def add(ctx: Context, data: MedicationCreate) -> Medication:
         resource_type=RESOURCE,
         lock=True,
     )
-    require_open(episode, "change the medication list")
+    require_open(episode, msg("doing.change_medications"))
     if data.given_by_organisation_id is not None:
         _check_organisation(ctx, episode, data.given_by_organisation_id)
     medication = Medication(
@@ -90,18 +91,13 @@ def update(ctx: Context, medication_id: uuid.UUID, data: MedicationUpdate) -> Me
     medication, episode = _load(
         ctx, medication_id, permission=Permission.MEDICATION_WRITE, action="update", lock=True
     )
-    require_open(episode, "change the medication list")
+    require_open(episode, msg("doing.change_medications"))
     if medication.status != "active":
-        raise Conflict(
-            f"{medication.drug} was stopped; add it again as a new medication instead of "
-            "changing the stopped one"
-        )
+        raise Conflict(problem("medication.stopped", drug=medication.drug))
     changes = _columns(data.model_dump(exclude_unset=True, mode="python"))
     for name in REQUIRED:
         if name in changes and changes[name] is None:
-            raise InvalidInput(
-                f"{name} cannot be emptied; send a value or leave it out", field=name
-            )
+            raise InvalidInput(problem("medication.required", field=name, name=msg(f"med.{name}")))
     organisation_id = changes.get("given_by_organisation_id")
     if organisation_id is not None and organisation_id != medication.given_by_organisation_id:
         _check_organisation(ctx, episode, organisation_id)
@@ -128,10 +124,14 @@ def stop(ctx: Context, medication_id: uuid.UUID, data: MedicationStop) -> Medica
     medication, episode = _load(
         ctx, medication_id, permission=Permission.MEDICATION_WRITE, action="stop", lock=True
     )
-    require_open(episode, "change the medication list")
+    require_open(episode, msg("doing.change_medications"))
     if medication.status == "stopped":
         raise Conflict(
-            f"{medication.drug} is already stopped ({medication.stop_reason or 'no reason'})"
+            problem(
+                "medication.already_stopped",
+                drug=medication.drug,
+                reason=medication.stop_reason or "–",
+            )
         )
     medication.status = "stopped"
     medication.stop_reason = data.reason
@@ -164,32 +164,27 @@ def _load(
     action: str,
     lock: bool = False,
 ) -> tuple[Medication, Episode]:
-    medication = repository.get(ctx.session, medication_id)
-    if medication is None:
-        raise not_found(ctx, "medication", medication_id, action=action, resource_type=RESOURCE)
-    episode = episode_for(
+    return child_of_episode(
         ctx,
-        medication.episode_id,
+        medication_id,
+        what="medication",
+        load=repository.get,
+        load_for_update=repository.get_for_update,
         permission=permission,
         action=action,
         resource_type=RESOURCE,
-        resource_id=medication.id,
         lock=lock,
     )
-    if lock:  # read again under the episode's lock
-        locked = repository.get_for_update(ctx.session, medication_id)
-        if locked is None:  # pragma: no cover - medications are never deleted
-            raise NotFound(f"medication {medication_id} was not found")
-        medication = locked
-    return medication, episode
 
 
 def _check_organisation(ctx: Context, episode: Episode, organisation_id: uuid.UUID) -> None:
     if not repository.takes_part(ctx.session, episode.id, organisation_id):
         raise InvalidInput(
-            f"organisation {organisation_id} does not take part in the episode; add it as a "
-            "participant first, or leave given_by_organisation_id out",
-            field="given_by_organisation_id",
+            problem(
+                "medication.organisation_absent",
+                field="given_by_organisation_id",
+                organisation_id=str(organisation_id),
+            )
         )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from samband.kit.errors import Problem
+from samband.kit.stored import as_problem
 from samband.models.base import Base, CreatedMixin, IdMixin
 
 # At most one alert per episode and kind is not closed: a new trigger updates it.
@@ -40,7 +42,12 @@ class Alert(IdMixin, CreatedMixin, Base):
     episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # news2 | limit | missed_measurement
     severity: Mapped[str] = mapped_column(String(10))  # low | medium | high
-    reason: Mapped[str] = mapped_column(Text)  # the latest trigger at its severity, in words
+    # the latest trigger at its severity: its problem's code and parameters (kit/stored.py),
+    # shown in the reader's language, and its English text (the API's "reason"; a row from
+    # before reasons had codes has the text only)
+    reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20))  # open | acknowledged | action_taken | closed
     trigger_count: Mapped[int] = mapped_column(Integer, default=1)
     last_triggered_at: Mapped[datetime]
@@ -69,6 +76,11 @@ class Alert(IdMixin, CreatedMixin, Base):
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
+    @property
+    def reason_problem(self) -> Problem | str:
+        """The reason to show: its problem, or the stored text of an older row."""
+        return as_problem(self.reason_code, self.reason_params) or self.reason
+
 
 class AlertCause(IdMixin, Base):
     """One trigger of an alert: the observation set that crossed a threshold, or the
@@ -87,4 +99,10 @@ class AlertCause(IdMixin, Base):
     expected_at: Mapped[datetime | None]
     at: Mapped[datetime]
     severity: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # in English; the problem in the next two
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column()
+
+    @property
+    def reason_problem(self) -> Problem | str:
+        return as_problem(self.reason_code, self.reason_params) or self.reason

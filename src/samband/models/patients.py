@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from samband.kit.folding import fold
 from samband.models.base import Base, CreatedMixin, IdMixin
 
 
@@ -36,11 +37,20 @@ class Patient(IdMixin, CreatedMixin, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
+    # "given family" without accents and case, for the search ("strom" finds Ström); kept
+    # up to date on every insert and update (below)
+    search_name: Mapped[str] = mapped_column(String(201), default="", server_default="")
 
     @property
     def birth_date(self) -> date:
         day = int(self.personnummer[6:8])
         return date(int(self.personnummer[:4]), int(self.personnummer[4:6]), day % 60 or 60)
+
+
+@event.listens_for(Patient, "before_insert")
+@event.listens_for(Patient, "before_update")
+def _fold_name(_mapper: Any, _connection: Any, patient: Patient) -> None:
+    patient.search_name = fold(f"{patient.given_name or ''} {patient.family_name or ''}")
 
 
 class PatientRegistration(IdMixin, CreatedMixin, Base):

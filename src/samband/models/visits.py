@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samband.models.base import Base, CreatedMixin, IdMixin
@@ -108,6 +108,8 @@ class DayPlan(IdMixin, CreatedMixin, Base):
     # the solve runs as a job (dayplans.solve): queued | solving | done | failed
     solve_status: Mapped[str] = mapped_column(String(20), default="done")
     solve_error: Mapped[str | None] = mapped_column(Text)
+    # why it failed as a code and its parameters ({"code", "params"}), shown in either language
+    solve_problem: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # the request the job answers: a newer request (a replan) supersedes an older job
     solve_ticket: Mapped[uuid.UUID | None]
     solve_requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

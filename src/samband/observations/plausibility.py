@@ -2,12 +2,13 @@
 for a person to confirm). Pure: no database, no web.
 
 A value outside ``possible`` cannot be a reading of a living patient at home, or is in the
-wrong unit (a temperature of 98.6 is °F): it is refused with a message naming the field and
-what is allowed. A value inside ``possible`` but outside ``plausible`` can be real (a pulse of
-35 in a patient on beta blockers, SpO2 75 % in a COPD exacerbation) but is more often a
-measuring error: it is stored, scored and alerted on like any other, and flagged
-``needs_confirmation`` until a nurse or physician confirms it or marks the set entered in
-error. A deteriorating patient is never kept waiting for a confirmation.
+wrong unit (a temperature of 98.6 is °F): it is refused with a problem naming the field and
+what is allowed (``observation.impossible``: the value, the limits and the unit). A value
+inside ``possible`` but outside ``plausible`` can be real (a pulse of 35 in a patient on beta
+blockers, SpO2 75 % in a COPD exacerbation) but is more often a measuring error: it is
+stored, scored and alerted on like any other, and flagged ``needs_confirmation``
+(``observation.unusually_low``/``_high``) until a nurse or physician confirms it or marks the
+set entered in error. A deteriorating patient is never kept waiting for a confirmation.
 
 The bounds are in docs/api.md ("Plausibility"); every bound here lies inside what the NEWS2
 module accepts, so a value that passes can always be scored.
@@ -17,6 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from samband.kit import i18n
+from samband.kit.errors import Problem, problem
 
 
 @dataclass(frozen=True)
@@ -44,57 +48,90 @@ UCUM: dict[str, str] = {name: b.ucum for name, b in BOUNDS.items()}
 
 @dataclass(frozen=True)
 class Flag:
+    """A value awaiting confirmation and why: stored with the set as its problem's code and
+    parameters (and the English text, which the API has always answered)."""
+
     field: str
     value: float
-    reason: str
+    problem: Problem
+
+    @property
+    def reason(self) -> str:
+        return self.problem.text("en")
 
     def as_dict(self) -> dict[str, object]:
-        return {"field": self.field, "value": self.value, "reason": self.reason}
+        return {
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
+            "code": self.problem.code,
+            "params": {k: i18n.plain(v) for k, v in self.problem.params.items()},
+        }
 
 
-def _shown(value: float, unit: str) -> str:
-    number = f"{value:g}"
-    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+def flag_problem(flag: Mapping[str, object]) -> Problem | None:
+    """A stored flag's problem: from its code and parameters, or worked out again from its
+    field and value for a flag stored before problems had codes (None if neither works)."""
+    code, field, value = flag.get("code"), flag.get("field"), flag.get("value")
+    if not isinstance(field, str) or field not in BOUNDS:
+        return None
+    if isinstance(code, str):
+        params = dict(flag.get("params") or {})  # type: ignore[call-overload]
+        if "what" in params:
+            params["what"] = _what(field)
+        return Problem(code, params, field)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return implausible(field, float(value))
+    return None
 
 
-def impossible(field: str, value: float) -> str | None:
-    """Why the value cannot be right (a message naming the field and what is allowed), or
+def _what(field: str) -> i18n.Msg:
+    return i18n.msg(f"observation.what.{field}")
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _limits(field: str, bounds: tuple[float, float]) -> dict[str, object]:
+    return {
+        "what": _what(field),
+        "low": _number(bounds[0]),
+        "high": _number(bounds[1]),
+        "unit": BOUNDS[field].unit,
+    }
+
+
+def impossible(field: str, value: float) -> Problem | None:
+    """Why the value cannot be right (a problem naming the field and what is allowed), or
     None when it is possible."""
     bounds = BOUNDS[field]
     lo, hi = bounds.possible
     if lo <= value <= hi:
         return None
-    allowed = f"{_shown(lo, bounds.unit)} to {_shown(hi, bounds.unit)}"
+    limits = _limits(field, bounds.possible)
     if field == "temperature" and 86 <= value <= 113:
-        celsius = (value - 32) * 5 / 9
-        return (
-            f"temperature {value:g} looks like °F ({celsius:.1f} °C); send °C "
-            f"(UCUM 'Cel'), {allowed}"
+        celsius = round((value - 32) * 5 / 9, 1)
+        return problem(
+            "observation.fahrenheit",
+            field=field,
+            value=_number(value),
+            celsius=celsius,
+            low=limits["low"],
+            high=limits["high"],
         )
-    if value <= 0:
-        return (
-            f"{bounds.what} {_shown(value, bounds.unit)} is impossible for a measured patient "
-            f"(a device reporting 0 or less has no reading: leave the value out); "
-            f"allowed {allowed}"
-        )
-    return f"{bounds.what} {_shown(value, bounds.unit)} is impossible; allowed {allowed}"
+    code = "observation.impossible_zero" if value <= 0 else "observation.impossible"
+    return problem(code, field=field, value=_number(value), **limits)
 
 
-def implausible(field: str, value: float) -> str | None:
+def implausible(field: str, value: float) -> Problem | None:
     """Why a possible value should be confirmed by a person, or None."""
     bounds = BOUNDS[field]
     lo, hi = bounds.plausible
-    if value < lo:
-        return (
-            f"{bounds.what} {_shown(value, bounds.unit)} is unusually low (under "
-            f"{_shown(lo, bounds.unit)}): confirm the reading"
-        )
-    if value > hi:
-        return (
-            f"{bounds.what} {_shown(value, bounds.unit)} is unusually high (over "
-            f"{_shown(hi, bounds.unit)}): confirm the reading"
-        )
-    return None
+    if lo <= value <= hi:
+        return None
+    code = "observation.unusually_low" if value < lo else "observation.unusually_high"
+    return problem(code, field=field, value=_number(value), **_limits(field, bounds.plausible))
 
 
 def flags(values: Mapping[str, float | None]) -> list[Flag]:
@@ -110,19 +147,18 @@ def flags(values: Mapping[str, float | None]) -> list[Flag]:
     return found
 
 
-def blood_pressure_problem(systolic: float | None, diastolic: float | None) -> str | None:
+def blood_pressure_problem(systolic: float | None, diastolic: float | None) -> Problem | None:
     if systolic is not None and diastolic is not None and diastolic >= systolic:
-        return (
-            f"diastolic blood pressure {diastolic:g} mmHg is not below the systolic "
-            f"{systolic:g} mmHg; check the reading (are they swapped?)"
+        return problem(
+            "observation.pressure_not_below",
+            field="diastolic_bp",
+            diastolic=_number(diastolic),
+            systolic=_number(systolic),
         )
     return None
 
 
-def oxygen_problem(on_oxygen: bool | None, flow: float | None) -> str | None:
+def oxygen_problem(on_oxygen: bool | None, flow: float | None) -> Problem | None:
     if on_oxygen is False and flow is not None and flow > 0:
-        return (
-            f"on_oxygen is false but the oxygen flow is {flow:g} L/min; send on_oxygen true, "
-            "or a flow of 0 for room air"
-        )
+        return problem("observation.oxygen_flow_without_oxygen", field="oxygen_flow", flow=flow)
     return None

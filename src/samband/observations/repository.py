@@ -10,18 +10,13 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
-    Text,
-    Uuid,
     and_,
-    cast,
-    func,
     or_,
     select,
 )
 from sqlalchemy.orm import Session
 
-from samband.db import among, given_rows, insert_rows
+from samband.db import among, insert_rows
 from samband.models import (
     AlertCause,
     CarePlan,
@@ -32,11 +27,8 @@ from samband.models import (
     Spo2ScaleDecision,
     Visit,
 )
-from samband.models.base import UTCDateTime
 from samband.security.repository import (
     Visibility,
-    care_relationship_clause,
-    emergency_clause,
     visible_episodes_clause,
 )
 
@@ -52,36 +44,6 @@ def add_all(session: Session, things: Sequence[object]) -> None:
 
 
 # -- patients and access ------------------------------------------------------------------------
-
-
-def access_to_patients(
-    session: Session,
-    patient_ids: Collection[uuid.UUID],
-    *,
-    organisation_id: uuid.UUID,
-    care_provider: str,
-    user_id: uuid.UUID,
-    now: datetime,
-    days_after_end: int,
-) -> dict[uuid.UUID, tuple[bool, bool]]:
-    """For each existing patient: (through a care relationship, through emergency access),
-    in one query; the same conditions as ``security.repository.access_to_patient``."""
-    if not patient_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Patient.id,
-            care_relationship_clause(
-                Patient.id,
-                organisation_id=organisation_id,
-                care_provider=care_provider,
-                now=now,
-                days_after_end=days_after_end,
-            ),
-            emergency_clause(Patient.id, user_id, now),
-        ).where(among(session, Patient.id, patient_ids))
-    )
-    return {pid: (bool(related), bool(emergency)) for pid, related, emergency in rows.tuples()}
 
 
 def patient_ids_by_personnummer(session: Session, digits: Collection[str]) -> dict[str, uuid.UUID]:
@@ -220,64 +182,10 @@ def latest_spo2_decision(session: Session, episode_id: uuid.UUID) -> Spo2ScaleDe
     )
 
 
-def alert_limits_of_versions(
-    session: Session, version_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, str | None]:
-    """The ``alert_limits`` of care-plan versions as stored (JSON text, not decoded: plans
-    from one template share it)."""
-    if not version_ids:
-        return {}
-    rows = session.execute(
-        select(CarePlanVersion.id, cast(CarePlanVersion.content["alert_limits"], Text)).where(
-            among(session, CarePlanVersion.id, version_ids)
-        )
-    )
-    return dict(rows.tuples().all())
-
-
 def visits(session: Session, visit_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Visit]:
     if not visit_ids:
         return {}
     return {v.id: v for v in session.scalars(select(Visit).where(Visit.id.in_(sorted(visit_ids))))}
-
-
-def lowest_weights(
-    session: Session,
-    periods: Sequence[tuple[uuid.UUID, uuid.UUID, datetime, datetime]],
-    *,
-    excluded_status: str,
-) -> list[float | None]:
-    """For each (set, episode, since, until): the lowest weight of the episode's other sets
-    measured in [since, until) (None: none), in the order given. One statement; each
-    period is an index range scan (episode, measured_at)."""
-    if not periods:
-        return []
-    given = given_rows(
-        session,
-        "periods",
-        [
-            ("n", Integer()),
-            ("set_id", Uuid()),
-            ("episode_id", Uuid()),
-            ("since", UTCDateTime()),
-            ("until", UTCDateTime()),
-        ],
-        [(n, *period) for n, period in enumerate(periods)],
-    )
-    lowest = (
-        select(func.min(ObservationSet.weight))
-        .where(
-            ObservationSet.episode_id == given.c.episode_id,
-            ObservationSet.id != given.c.set_id,
-            ObservationSet.measured_at >= given.c.since,
-            ObservationSet.measured_at < given.c.until,
-            ObservationSet.weight.is_not(None),
-            ObservationSet.status != excluded_status,
-        )
-        .scalar_subquery()
-    )
-    found: dict[int, Any] = dict(session.execute(select(given.c.n, lowest)).tuples().all())
-    return [None if found.get(n) is None else float(found[n]) for n in range(len(periods))]
 
 
 # -- reading sets ------------------------------------------------------------------------------

@@ -9,18 +9,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from samband.deps import ContextDep
 from samband.observations import fhir, service
 from samband.observations.schemas import (
-    BatchItemRead,
-    BatchRead,
-    ObservationBatch,
     ObservationConfirm,
-    ObservationCreate,
     ObservationRead,
     Spo2ScaleRead,
     Spo2ScaleSet,
@@ -29,7 +25,7 @@ from samband.observations.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["observations"])
 fhir_router = APIRouter(prefix="/fhir/R4", tags=["fhir"])
 
-_REFUSALS: dict[int | str, dict[str, Any]] = {
+REFUSALS: dict[int | str, dict[str, Any]] = {
     403: {"description": "your role may not do this"},
     404: {"description": "no such patient or set, or no care relationship with the patient"},
     409: {"description": "the client_id was used for other values, or no open episode"},
@@ -40,49 +36,7 @@ AwareDatetimeQuery = Annotated[
 ]
 
 
-@router.post(
-    "/observations",
-    response_model=ObservationRead,
-    status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "a duplicate, stored before under its client_id"}, **_REFUSALS},
-)
-def create_observation(
-    ctx: ContextDep, data: ObservationCreate, response: Response
-) -> ObservationRead:
-    """Take in one measurement occasion: stored, scored (NEWS2), flagged if implausible,
-    and its alerts raised. 201 when stored; 200 with the stored set (same id) when its
-    `client_id` was sent before: nothing new is stored."""
-    result = service.ingest_one(ctx, data)
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-        response.headers[REPLAYED] = "true"
-    return _read(result.view)
-
-
-@router.post("/observations/batch", response_model=BatchRead, responses=_REFUSALS)
-def create_observations(ctx: ContextDep, data: ObservationBatch) -> Response:
-    """Take in up to 1000 sets, all or nothing: one bad item (its field named, e.g.
-    `items.3.spo2`) and nothing is stored. Items already stored under their `client_id`
-    are answered as `duplicate` with the stored set."""
-    results = service.ingest(ctx, data.items)
-    # serialised here: FastAPI would dump the answer to a dict and validate it again
-    # against BatchRead before writing it (a thousand sets: some 10 ms for nothing)
-    answer = BatchRead(
-        created=sum(r.created for r in results),
-        duplicates=sum(not r.created for r in results),
-        items=[
-            BatchItemRead(
-                index=index,
-                result="created" if r.created else "duplicate",
-                observation=_read(r.view),
-            )
-            for index, r in enumerate(results)
-        ],
-    )
-    return Response(answer.model_dump_json(), media_type="application/json")
-
-
-@router.get("/observations", response_model=list[ObservationRead], responses=_REFUSALS)
+@router.get("/observations", response_model=list[ObservationRead], responses=REFUSALS)
 def list_observations(
     ctx: ContextDep,
     patient_id: uuid.UUID | None = None,
@@ -108,39 +62,39 @@ def list_observations(
         include_entered_in_error=include_entered_in_error,
         limit=limit,
     )
-    return [_read(v) for v in views]
+    return [read_view(v) for v in views]
 
 
-@router.get("/observations/{observation_id}", response_model=ObservationRead, responses=_REFUSALS)
+@router.get("/observations/{observation_id}", response_model=ObservationRead, responses=REFUSALS)
 def get_observation(ctx: ContextDep, observation_id: uuid.UUID) -> ObservationRead:
-    return _read(service.get(ctx, observation_id))
+    return read_view(service.get(ctx, observation_id))
 
 
 @router.post(
-    "/observations/{observation_id}/confirm", response_model=ObservationRead, responses=_REFUSALS
+    "/observations/{observation_id}/confirm", response_model=ObservationRead, responses=REFUSALS
 )
 def confirm_observation(
     ctx: ContextDep, observation_id: uuid.UUID, data: ObservationConfirm
 ) -> ObservationRead:
     """Confirm a flagged set's values (it becomes final), or mark a set entered in error
     (it no longer counts in trends or the missed-measurement check)."""
-    return _read(service.confirm(ctx, observation_id, data))
+    return read_view(service.confirm(ctx, observation_id, data))
 
 
-@router.get("/episodes/{episode_id}/spo2-scale", response_model=Spo2ScaleRead, responses=_REFUSALS)
+@router.get("/episodes/{episode_id}/spo2-scale", response_model=Spo2ScaleRead, responses=REFUSALS)
 def get_spo2_scale(ctx: ContextDep, episode_id: uuid.UUID) -> Spo2ScaleRead:
     """The SpO2 scale NEWS2 uses for the episode (1 unless a physician set 2)."""
     return _scale(service.spo2_scale(ctx, episode_id))
 
 
-@router.put("/episodes/{episode_id}/spo2-scale", response_model=Spo2ScaleRead, responses=_REFUSALS)
+@router.put("/episodes/{episode_id}/spo2-scale", response_model=Spo2ScaleRead, responses=REFUSALS)
 def set_spo2_scale(ctx: ContextDep, episode_id: uuid.UUID, data: Spo2ScaleSet) -> Spo2ScaleRead:
     """A physician sets the episode's SpO2 scale (2: hypercapnic respiratory failure, target
     88-92 %). Sets measured afterwards are scored with it; the decision is on the timeline."""
     return _scale(service.set_spo2_scale(ctx, episode_id, data))
 
 
-def _read(view: service.ObservationView) -> ObservationRead:
+def read_view(view: service.ObservationView) -> ObservationRead:
     return ObservationRead.of(view.observation, view.alert_ids)
 
 
@@ -170,7 +124,7 @@ async def _fhir_body(request: Request) -> bytes:
 FhirBody = Annotated[bytes, Depends(_fhir_body)]
 
 
-def _fhir_request(resource: str) -> dict[str, Any]:
+def fhir_request(resource: str) -> dict[str, Any]:
     schema = {
         "type": "object",
         "required": ["resourceType"],
@@ -187,7 +141,7 @@ def _fhir_request(resource: str) -> dict[str, Any]:
     }
 
 
-_FHIR_ANSWERS: dict[int | str, dict[str, Any]] = {
+FHIR_ANSWERS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {fhir.MEDIA_TYPE: {}}}
     for code, text in {
         403: "your role may not do this (OperationOutcome)",
@@ -200,55 +154,13 @@ _FHIR_ANSWERS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _fhir(content: dict[str, Any], status_code: int = 200, **headers: str) -> JSONResponse:
+def fhir_answer(content: dict[str, Any], status_code: int = 200, **headers: str) -> JSONResponse:
     return JSONResponse(
         content, status_code=status_code, media_type=fhir.MEDIA_TYPE, headers=headers
     )
 
 
-@fhir_router.post(
-    "/Observation",
-    response_model=None,
-    status_code=status.HTTP_201_CREATED,
-    openapi_extra=_fhir_request("Observation"),
-    responses={200: {"description": "already stored under this identifier"}, **_FHIR_ANSWERS},
-)
-def fhir_create_observation(ctx: ContextDep, body: FhirBody) -> JSONResponse:
-    """A vital-signs Observation (one measurement occasion; a panel's components are one
-    set). 201 with the stored set as an Observation; 200 when its `identifier` was sent
-    before (nothing new is stored)."""
-    occasion = fhir.parse_observation(fhir.load_json(body))
-    result = service.ingest_fhir(ctx, [occasion])[0]
-    read = _read(result.view)
-    return _fhir(
-        fhir.render(read),
-        status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-        Location=f"Observation/{read.id}/_history/1",
-        ETag='W/"1"',
-    )
-
-
-@fhir_router.post(
-    "",
-    response_model=None,
-    openapi_extra=_fhir_request("Bundle"),
-    responses={200: {"description": "a transaction-response Bundle"}, **_FHIR_ANSWERS},
-)
-def fhir_transaction(ctx: ContextDep, body: FhirBody) -> JSONResponse:
-    """A transaction Bundle of Observation POSTs, all or nothing. Observations of one
-    patient with the same effective time (and device) are one measurement occasion, scored
-    together."""
-    occasions, entries = fhir.parse_transaction(fhir.load_json(body))
-    results = service.ingest_fhir(ctx, occasions)
-    per_entry: list[tuple[ObservationRead, bool] | None] = [None] * entries
-    for occasion, result in zip(occasions, results, strict=True):
-        read = _read(result.view)
-        for entry in occasion.entries:
-            per_entry[entry] = (read, result.created)
-    return _fhir(fhir.transaction_response([e for e in per_entry if e is not None]))
-
-
-@fhir_router.get("/Observation/{observation_id}", response_model=None, responses=_FHIR_ANSWERS)
+@fhir_router.get("/Observation/{observation_id}", response_model=None, responses=FHIR_ANSWERS)
 def fhir_read_observation(ctx: ContextDep, observation_id: uuid.UUID) -> JSONResponse:
     """A stored set as a vital-signs panel Observation."""
-    return _fhir(fhir.render(_read(service.get(ctx, observation_id))))
+    return fhir_answer(fhir.render(read_view(service.get(ctx, observation_id))))

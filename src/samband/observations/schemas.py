@@ -18,7 +18,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from samband.kit.errors import Problem, problem
+from samband.kit.i18n import msg
 from samband.kit.schemas import ReadModel, ShortText, Text
 from samband.kit.time import utcnow
 from samband.observations import plausibility
@@ -53,6 +56,13 @@ VITAL_FIELDS = (
     "symptoms",
 )
 NUMERIC_FIELDS = tuple(plausibility.BOUNDS)
+
+
+def refused(found: Problem) -> PydanticCustomError:
+    """A validation error that carries its problem: its code is the error's ``type``, the API
+    answers its code and parameters and a page shows it in the reader's language
+    (``ctx["problem"]``, read by app.py and web/base.parse_form)."""
+    return PydanticCustomError(found.code, found.text("en"), {"problem": found})
 
 
 class Source(StrEnum):
@@ -134,15 +144,15 @@ class ObservationCreate(BaseModel):
     def _possible(cls, value: float | None, info: ValidationInfo) -> float | None:
         if value is None:
             return None
-        problem = plausibility.impossible(str(info.field_name), value)
-        if problem:
-            raise ValueError(problem)
+        found = plausibility.impossible(str(info.field_name), value)
+        if found:
+            raise refused(found)
         if str(info.field_name) == "diastolic_bp":
-            problem = plausibility.blood_pressure_problem(info.data.get("systolic_bp"), value)
+            found = plausibility.blood_pressure_problem(info.data.get("systolic_bp"), value)
         elif str(info.field_name) == "oxygen_flow":
-            problem = plausibility.oxygen_problem(info.data.get("on_oxygen"), value)
-        if problem:
-            raise ValueError(problem)
+            found = plausibility.oxygen_problem(info.data.get("on_oxygen"), value)
+        if found:
+            raise refused(found)
         return value
 
     @field_validator("measured_at")
@@ -150,22 +160,33 @@ class ObservationCreate(BaseModel):
     def _when(cls, value: datetime) -> datetime:
         now = utcnow()
         if value > now + FUTURE_TOLERANCE:
-            raise ValueError(
-                f"{value.isoformat()} is in the future (now {now:%Y-%m-%dT%H:%M}Z); check the "
-                "device's clock and time zone"
+            raise refused(
+                problem(
+                    "observation.in_future",
+                    field="measured_at",
+                    at=value.isoformat(),
+                    now=f"{now:%Y-%m-%dT%H:%M}Z",
+                )
             )
         if value < now - MAX_AGE:
-            raise ValueError(
-                f"{value.isoformat()} is more than {MAX_AGE.days} days ago; such old "
-                "measurements are not taken in"
+            raise refused(
+                problem(
+                    "observation.too_old",
+                    field="measured_at",
+                    at=value.isoformat(),
+                    days=MAX_AGE.days,
+                )
             )
         return value
 
     @model_validator(mode="after")
     def _something_measured(self) -> ObservationCreate:
         if all(getattr(self, name) is None for name in VITAL_FIELDS):
-            raise ValueError(
-                "the set has no measurement; give at least one of: " + ", ".join(VITAL_FIELDS)
+            raise refused(
+                problem(
+                    "observation.nothing_measured",
+                    fields=[msg(f"observation.what.{name}") for name in VITAL_FIELDS],
+                )
             )
         return self
 
@@ -212,9 +233,28 @@ class News2Read(BaseModel):
 
 
 class FlagRead(BaseModel):
+    """A value awaiting confirmation: why, in English (``reason``), and as a problem's code
+    and parameters (``observation.unusually_low``/``_high``: value, low, high, unit)."""
+
     field: str
     value: float
     reason: str
+    code: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> FlagRead:
+        found = plausibility.flag_problem(stored)
+        if found is None:
+            return cls.model_validate(stored)
+        plain = found.as_json()
+        return cls(
+            field=str(stored["field"]),
+            value=float(stored["value"]),
+            reason=found.text("en"),
+            code=found.code,
+            params=plain.get("params", {}),
+        )
 
 
 class ObservationRead(ReadModel):
@@ -289,7 +329,7 @@ class ObservationRead(ReadModel):
             news2=news2,
             status=Status(row.status),
             needs_confirmation=row.needs_confirmation,
-            flags=[FlagRead.model_validate(f) for f in row.flags or []],
+            flags=[FlagRead.of(f) for f in row.flags or []],
             confirmed_by_id=row.confirmed_by_id,
             confirmed_at=row.confirmed_at,
             confirmation_note=row.confirmation_note,

@@ -1,10 +1,12 @@
 """The rules for vital signs from home (docs/decisions/0006-observations-and-alerts.md).
 
-- **Ingestion** (``ingest``) takes one set or a batch, all or nothing: every item is
+- **Ingestion** (``store``) takes one set or a batch, all or nothing: every item is
   validated, the caller's access to every patient checked and logged, and only then is
-  anything written. The sets are scored (NEWS2, with the episode's SpO2 scale), flagged
-  when a value is implausible, and the alerts they trigger are raised in the same
-  transaction: a stored measurement and its alert are committed together or not at all.
+  anything written. The sets are scored (NEWS2, with the episode's SpO2 scale) and flagged
+  when a value is implausible. This domain stores and scores; whether a set raises an alert
+  is the alerts' decision (``alerts.triggers``), taken in the same transaction by the caller
+  of ``store`` (``monitoring.intake``): a stored measurement and its alert are committed
+  together or not at all.
 - **Exactly once**: a set may carry a ``client_id``, unique per sending organisation. Sent
   again, it stores nothing and answers with the stored set (the same id). The same
   client_id with *other* content is refused (409): the sender has a bug, and silently
@@ -13,7 +15,7 @@
   set skipped so lost the race to a concurrent delivery, and the winner's row is read and
   answered.
 - **Episodes**: a set belongs to an open episode of the patient (the one named, or the
-  patient's open episode). Alerts are raised only while the episode is at home.
+  patient's open episode).
 - **SpO2 scale 2** only when a physician has set it for the episode (``set_spo2_scale``).
 - Reads for the pages: ``list_for_patient`` / ``list_for_episode`` (a time range, oldest
   first, with NEWS2), ``get``; every patient read is logged.
@@ -26,18 +28,13 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.orm import Session
-
-from samband.alerts import rules as alert_rules
-from samband.alerts.service import Raiser
-from samband.config import get_settings
 from samband.episodes.access import episode_for, not_found, record_event
-from samband.episodes.states import OPEN_STATES, State
-from samband.kit.errors import Conflict, InvalidInput, not_visible
+from samband.episodes.states import OPEN_STATES
+from samband.kit.errors import Conflict, InvalidInput, not_visible, problem
+from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.models import ObservationSet, Spo2ScaleDecision
 from samband.observations import fhir, news2, plausibility, repository
@@ -49,10 +46,14 @@ from samband.observations.schemas import (
     Spo2ScaleSet,
     Status,
 )
-from samband.pathways.definition import AlertLimit
 from samband.security.context import Context
 from samband.security.roles import Permission, Role
-from samband.security.service import log_listed, require_patient_access, visibility
+from samband.security.service import (
+    log_listed,
+    require_patient_access,
+    require_patients_access,
+    visibility,
+)
 
 RESOURCE = "observation"
 LIST_LIMIT = 2000
@@ -84,6 +85,16 @@ class Ingested:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What ``store`` did: one result per item, in order (a new set's ``alert_ids`` are for
+    the alerts to fill), and the new sets with their locked episodes, for the alerts."""
+
+    results: list[Ingested]
+    new: list[tuple[ObservationSet, LockedEpisode]]
+    now: datetime
+
+
+@dataclass(frozen=True)
 class Spo2Scale:
     episode_id: uuid.UUID
     decision: Spo2ScaleDecision | None
@@ -96,20 +107,17 @@ class Spo2Scale:
 # -- ingestion ---------------------------------------------------------------------------------
 
 
-def ingest_one(ctx: Context, data: ObservationCreate) -> Ingested:
-    return ingest(ctx, [data], where=single)[0]
-
-
-def ingest(
+def store(
     ctx: Context,
     items: Sequence[ObservationCreate],
     *,
     where: Where = in_batch,
     named: Callable[[int], str] | None = None,
-) -> list[Ingested]:
-    """Take in sets of vital signs, all or nothing; one result per item, in order.
-    ``named``: how the caller named the patient of item i (e.g. by personnummer), for the
-    404, so that it reads the same whether or not the patient exists."""
+) -> Stored:
+    """Take in sets of vital signs, all or nothing: validated, access checked, stored and
+    scored. ``named``: how the caller named the patient of item i (e.g. by personnummer),
+    for the 404, so that it reads the same whether or not the patient exists. Alerts are not
+    raised here: call ``monitoring.intake`` to take in measurements."""
     session, actor = ctx.session, ctx.actor
     now = utcnow()
     _check_sender(ctx, items, where)
@@ -140,14 +148,12 @@ def ingest(
     episodes = _episodes(ctx, items, new, where)
     _check_visits(ctx, items, new, episodes, where)
     scales = {e.id: e.spo2_scale for e in episodes.values()}
-    versions = {e.id: e.plan_version_id for e in episodes.values()}
     values: dict[int, dict[str, Any]] = {}
     for index in new:
         item, episode = items[index], episodes[index]
         values[index] = _values(ctx, item, episode, scales.get(episode.id, 1), hashes[index], now)
     rows = _insert(ctx, items, values, hashes, duplicate_of, where)
 
-    alert_ids = _raise_alerts(ctx, [(rows[i], episodes[i]) for i in sorted(rows)], versions, now)
     earlier_ids = repository.alert_ids_of_sets(
         session, {s.id for s in duplicate_of.values() if not isinstance(s, int)}
     )
@@ -155,15 +161,14 @@ def ingest(
     for index in range(len(items)):
         if index in rows:
             row = rows[index]
-            results.append(Ingested(ObservationView(row, alert_ids.get(row.id, [])), True))
+            results.append(Ingested(ObservationView(row, []), True))
             continue
         target = duplicate_of[index]
         while isinstance(target, int):  # an earlier item of the batch: stored, or itself a
             target = rows[target] if target in rows else duplicate_of[target]  # lost race
         row = target
-        ids = alert_ids.get(row.id) or earlier_ids.get(row.id, [])
-        results.append(Ingested(ObservationView(row, ids), False))
-    return results
+        results.append(Ingested(ObservationView(row, earlier_ids.get(row.id, [])), False))
+    return Stored(results, [(rows[i], episodes[i]) for i in sorted(rows)], now)
 
 
 def content_hash(item: ObservationCreate) -> str:
@@ -187,13 +192,19 @@ def _same_content(
     where: Where,
 ) -> None:
     if stored_hash != new_hash:
-        what = f"set {stored_id}" if stored_id else "another item of this batch"
-        raise Conflict(
-            f"client_id {item.client_id!r} was already used for {what} with other values; "
-            "a client_id names one measurement: send a new client_id for a new measurement",
-            field=where(index, "client_id"),
-            **({"observation_id": str(stored_id)} if stored_id else {}),
+        field = where(index, "client_id")
+        if stored_id is None:
+            found = problem(
+                "observation.client_id_reused_in_batch", field=field, client_id=item.client_id
+            )
+            raise Conflict(found)
+        found = problem(
+            "observation.client_id_reused",
+            field=field,
+            client_id=item.client_id,
+            observation_id=str(stored_id),
         )
+        raise Conflict(found, observation_id=str(stored_id))
 
 
 def _check_sender(ctx: Context, items: Sequence[ObservationCreate], where: Where) -> None:
@@ -214,9 +225,7 @@ def _check_sender(ctx: Context, items: Sequence[ObservationCreate], where: Where
         for index, item in enumerate(items):
             if item.source == Source.VISIT or item.visit_id is not None:
                 raise InvalidInput(
-                    "a device account sends device readings or self-reports; measurements "
-                    "from a visit are recorded by the staff member who made it",
-                    field=where(index, "source"),
+                    problem("observation.device_sends_no_visit", field=where(index, "source"))
                 )
 
 
@@ -228,39 +237,17 @@ def _check_access(
     named: Callable[[int], str] | None = None,
 ) -> None:
     """Every patient must be in the caller's care (or under their emergency access); each is
-    logged once, allowed or not. One refused patient refuses the whole request (404)."""
-    actor = ctx.actor
+    logged once, allowed or not (``security.service.require_patients_access``). One refused
+    patient refuses the whole request (404)."""
     first: dict[uuid.UUID, int] = {}
     for index, item in enumerate(items):
         first.setdefault(item.patient_id, index)
-    access = repository.access_to_patients(
-        ctx.session,
-        first,
-        organisation_id=actor.organisation_id,
-        care_provider=actor.care_provider,
-        user_id=actor.user_id,
-        now=now,
-        days_after_end=get_settings().care_relationship_days_after_end,
+    refused = require_patients_access(
+        ctx, list(first), action="create", resource_type=RESOURCE, now=now
     )
-    refused: tuple[uuid.UUID, int] | None = None
-    for patient_id, index in first.items():
-        related, emergency = access.get(patient_id, (False, False))
-        allowed = related or emergency
-        ctx.log.record(
-            patient_id=patient_id,
-            action="create",
-            resource_type=RESOURCE,
-            allowed=allowed,
-            emergency=emergency and not related,
-            reason=None
-            if allowed
-            else ("no care relationship" if patient_id in access else "no such patient"),
-        )
-        if not allowed and refused is None:
-            refused = (patient_id, index)
     if refused is not None:
-        patient_id, index = refused
-        what = named(index) if named else f"patient {patient_id}"
+        index = first[refused]
+        what = named(index) if named else f"patient {refused}"
         raise not_visible(what, field=where(index, "patient_id"))
 
 
@@ -286,21 +273,30 @@ def _episodes(
             found = by_id.get(item.episode_id)
             if found is None or found.patient_id != item.patient_id:
                 raise InvalidInput(
-                    f"episode {item.episode_id} is not an episode of patient {item.patient_id}",
-                    field=where(index, "episode_id"),
+                    problem(
+                        "observation.not_an_episode_of_patient",
+                        field=where(index, "episode_id"),
+                        episode_id=str(item.episode_id),
+                        patient_id=str(item.patient_id),
+                    )
                 )
             if found.state not in OPEN_STATES:
                 raise Conflict(
-                    f"the episode is {found.state}: measurements are recorded in an open episode",
-                    field=where(index, "episode_id"),
+                    problem(
+                        "observation.episode_not_open",
+                        field=where(index, "episode_id"),
+                        state=msg(f"state.{found.state}"),
+                    )
                 )
         else:
             found = open_of.get(item.patient_id)
             if found is None:
                 raise Conflict(
-                    f"patient {item.patient_id} has no open episode; measurements are "
-                    "recorded in an episode of care at home",
-                    field=where(index, "patient_id"),
+                    problem(
+                        "observation.no_open_episode",
+                        field=where(index, "patient_id"),
+                        patient_id=str(item.patient_id),
+                    )
                 )
         result[index] = found
     return result
@@ -322,7 +318,11 @@ def _check_visits(
         visit = visits.get(visit_id)
         if visit is None or visit.episode_id != episodes[index].id:
             raise InvalidInput(
-                f"visit {visit_id} is not a visit of this episode", field=where(index, "visit_id")
+                problem(
+                    "observation.visit_of_another_episode",
+                    field=where(index, "visit_id"),
+                    visit_id=str(visit_id),
+                )
             )
 
 
@@ -423,8 +423,7 @@ def _insert(
             winner = winners.get(row["client_id"])
             if winner is None:  # pragma: no cover - the constraint skipped it: it is stored
                 raise Conflict(
-                    "this set was sent at the same time by another delivery; send it again",
-                    field=where(index, "client_id"),
+                    problem("observation.sent_concurrently", field=where(index, "client_id"))
                 )
             _same_content(winner.content_hash, hashes[index], items[index], winner.id, index, where)
             duplicate_of[index] = winner
@@ -442,156 +441,6 @@ def _stored(row: dict[str, Any]) -> ObservationSet:
     copy: ObservationSet = _MANAGER.new_instance()
     copy.__dict__.update(row)
     return copy
-
-
-def _raise_alerts(
-    ctx: Context,
-    rows: list[tuple[ObservationSet, LockedEpisode]],
-    plan_versions: dict[uuid.UUID, uuid.UUID | None],
-    now: datetime,
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """NEWS2 and care-plan-limit alerts of the new sets of episodes at home, in the order
-    measured; the ids of the alerts each set opened or added to. The triggers are worked out
-    first (pure); only the episodes with one have their active alerts locked and changed
-    (their episodes are already locked, so the order episode → alerts holds)."""
-    at_home = [(row, e) for row, e in rows if e.state == State.AT_HOME]
-    if not at_home:
-        return {}
-    session = ctx.session
-    limits = _limits(session, {e.id: plan_versions.get(e.id) for _, e in at_home})
-    gains = _weight_gains(ctx, at_home, limits)
-    pending: list[tuple[ObservationSet, LockedEpisode, alert_rules.Trigger]] = []
-    for row, episode in sorted(at_home, key=lambda pair: (pair[0].measured_at, str(pair[0].id))):
-        for trigger in _triggers(row, limits.get(episode.id, []), gains):
-            pending.append((row, episode, trigger))
-    if not pending:
-        return {}
-    raiser = Raiser(session, now, ctx.actor.user_id)
-    raiser.lock(sorted({episode.id for _, episode, _ in pending}))
-    result: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for row, episode, trigger in pending:
-        alert = raiser.raise_(episode, trigger, observation_set_id=row.id)
-        result.setdefault(row.id, []).append(alert.id)
-    raiser.flush()
-    return result
-
-
-_LIMIT_VALUES = (
-    "respiratory_rate",
-    "spo2",
-    "systolic_bp",
-    "diastolic_bp",
-    "pulse",
-    "temperature",
-    "weight",
-)
-
-
-def _triggers(
-    row: ObservationSet,
-    episode_limits: list[AlertLimit],
-    gains: dict[tuple[uuid.UUID, int], float | None],
-) -> list[alert_rules.Trigger]:
-    """What a set triggers: its NEWS2 band, and the care plan's limits it crosses."""
-    triggers = []
-    if row.news2_total is not None and row.news2_risk is not None:
-        found = alert_rules.news2_trigger(
-            row.news2_total,
-            row.news2_risk,
-            row.news2_detail.get("parameters", {}),
-            row.news2_detail.get("missing", []),
-        )
-        if found is not None:
-            triggers.append(found)
-    if episode_limits:
-        values: dict[str, float | None] = {name: getattr(row, name) for name in _LIMIT_VALUES}
-        values["news2_total"] = row.news2_total
-        crossed = alert_rules.limit_trigger(
-            values, [lim for lim in episode_limits if lim.parameter != "weight_gain"]
-        )
-        for limit in (lim for lim in episode_limits if lim.parameter == "weight_gain"):
-            gain = gains.get((row.id, limit.within_hours or 0))
-            over = alert_rules.limit_trigger({"weight_gain": gain}, [limit])
-            if over is not None:
-                crossed = _merge(crossed, over)
-        if crossed is not None:
-            triggers.append(crossed)
-    return triggers
-
-
-def _merge(a: alert_rules.Trigger | None, b: alert_rules.Trigger) -> alert_rules.Trigger:
-    if a is None:
-        return b
-    severity = alert_rules.highest([a.severity, b.severity])
-    reason = a.reason + "; " + b.reason.removeprefix("care plan limit: ")
-    return alert_rules.Trigger(a.kind, severity, reason)
-
-
-_LIMITS = TypeAdapter(list[AlertLimit])
-
-
-# The alert limits of care-plan versions already read, by version id. A version never
-# changes (a change to a plan is a new version), so an entry never goes stale; the cache only
-# spares reading and validating the same plans again at every batch.
-_VERSION_LIMITS: dict[uuid.UUID, list[AlertLimit]] = {}
-_VERSION_LIMITS_MAX = 50_000
-
-
-def _limits(
-    session: Session, plan_versions: dict[uuid.UUID, uuid.UUID | None]
-) -> dict[uuid.UUID, list[AlertLimit]]:
-    """The alert limits of each episode's current care-plan version (validated when the
-    plan was saved; a plan stored before limits existed has none). Plans made from one
-    pathway template share their limits: each distinct list is validated once."""
-    versions = {e: v for e, v in plan_versions.items() if v is not None}
-    unknown = {v for v in versions.values() if v not in _VERSION_LIMITS}
-    if unknown:
-        if len(_VERSION_LIMITS) + len(unknown) > _VERSION_LIMITS_MAX:
-            _VERSION_LIMITS.clear()
-        parsed: dict[str | None, list[AlertLimit]] = {None: []}
-        for version_id, text in repository.alert_limits_of_versions(session, unknown).items():
-            if text not in parsed:
-                try:
-                    parsed[text] = _LIMITS.validate_json(text) if text else []
-                except ValidationError:
-                    parsed[text] = []
-            _VERSION_LIMITS[version_id] = parsed[text]
-    return {
-        episode_id: found
-        for episode_id, version_id in versions.items()
-        if (found := _VERSION_LIMITS.get(version_id))
-    }
-
-
-def _weight_gains(
-    ctx: Context,
-    rows: list[tuple[ObservationSet, LockedEpisode]],
-    limits: dict[uuid.UUID, list[AlertLimit]],
-) -> dict[tuple[uuid.UUID, int], float | None]:
-    """For each weighed set of an episode with a weight_gain limit: its rise over the lowest
-    weight of the limit's period before it, keyed by (set id, hours)."""
-    wanted = [
-        (row, lim.within_hours or 0)
-        for row, e in rows
-        if row.weight is not None
-        for lim in limits.get(e.id, [])
-        if lim.parameter == "weight_gain"
-    ]
-    if not wanted:
-        return {}
-    lowest = repository.lowest_weights(
-        ctx.session,
-        [
-            (row.id, row.episode_id, row.measured_at - timedelta(hours=hours), row.measured_at)
-            for row, hours in wanted
-        ],
-        excluded_status=Status.ENTERED_IN_ERROR.value,
-    )
-    gains: dict[tuple[uuid.UUID, int], float | None] = {}
-    for (row, hours), low in zip(wanted, lowest, strict=True):
-        assert row.weight is not None  # noqa: S101 - selected above
-        gains[(row.id, hours)] = alert_rules.weight_gain(row.weight, [] if low is None else [low])
-    return gains
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -697,10 +546,7 @@ def search(
     else:
         ctx.actor.require(Permission.PATIENT_READ)
         if needs_confirmation is None:
-            raise InvalidInput(
-                "name a patient_id or an episode_id, or ask for needs_confirmation=true",
-                field="patient_id",
-            )
+            raise InvalidInput(problem("observation.name_a_patient", field="patient_id"))
         views = _search(
             ctx,
             since=since,
@@ -767,16 +613,16 @@ def confirm(ctx: Context, observation_id: uuid.UUID, data: ObservationConfirm) -
     assert locked is not None  # noqa: S101 - sets are never deleted
     row = locked
     if row.status == Status.ENTERED_IN_ERROR:
-        raise Conflict("the set is already marked entered in error", field="decision")
+        raise Conflict(problem("observation.already_entered_in_error", field="decision"))
     if data.decision == "confirmed":
         if not row.needs_confirmation:
             raise Conflict(
-                "the set has no value awaiting confirmation", field="decision", status=row.status
+                problem("observation.nothing_to_confirm", field="decision"), status=row.status
             )
         row.status = Status.FINAL.value
     else:
         if data.note is None:
-            raise InvalidInput("say what was wrong with the measurement", field="note")
+            raise InvalidInput(problem("observation.say_what_was_wrong", field="note"))
         row.status = Status.ENTERED_IN_ERROR.value
     row.needs_confirmation = False
     row.confirmed_by_id = ctx.actor.user_id
@@ -804,7 +650,9 @@ def set_spo2_scale(ctx: Context, episode_id: uuid.UUID, data: Spo2ScaleSet) -> S
         lock=True,
     )
     if episode.state not in OPEN_STATES:
-        raise Conflict(f"the episode is {episode.state}: its SpO2 scale can no longer change")
+        raise Conflict(
+            problem("observation.spo2_scale_closed", state=msg(f"state.{episode.state}"))
+        )
     decision = Spo2ScaleDecision(
         episode_id=episode.id,
         scale=data.scale,
@@ -826,10 +674,10 @@ def set_spo2_scale(ctx: Context, episode_id: uuid.UUID, data: Spo2ScaleSet) -> S
 # -- FHIR ------------------------------------------------------------------------------------
 
 
-def ingest_fhir(ctx: Context, occasions: Sequence[fhir.Parsed]) -> list[Ingested]:
+def store_fhir(ctx: Context, occasions: Sequence[fhir.Parsed]) -> Stored:
     """Take in measurement occasions read from FHIR (``fhir.parse_*``), all or nothing:
     subjects named by personnummer are looked up, each occasion becomes an
-    ``ObservationCreate`` (plausibility errors name the FHIR element), then ``ingest``."""
+    ``ObservationCreate`` (plausibility errors name the FHIR element), then ``store``."""
     actor = ctx.actor
     if not actor.can(Permission.OBSERVATION_WRITE):
         ctx.log.record(
@@ -859,7 +707,7 @@ def ingest_fhir(ctx: Context, occasions: Sequence[fhir.Parsed]) -> list[Ingested
                 raise not_visible(_named_by(occasion), field=occasion.expression("patient_id"))
         assert patient_id is not None  # noqa: S101 - fhir.parse_* requires a subject
         items.append(fhir.to_create(occasion, patient_id, default))
-    return ingest(
+    return store(
         ctx,
         items,
         where=lambda index, name: occasions[index].expression(name),

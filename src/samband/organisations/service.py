@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.kit.errors import Conflict, InvalidInput, NotFound, problem
+from samband.kit.i18n import msg
 from samband.models import Organisation, Unit, User
 from samband.organisations import repository
 from samband.organisations.repository import CareProvider
@@ -28,7 +29,7 @@ from samband.organisations.schemas import (
     UserCreate,
     UserUpdate,
 )
-from samband.security.context import AccessLog, Context
+from samband.security.context import AccessLog, Context, role_refusal
 from samband.security.passwords import hash_password
 from samband.security.roles import Permission, Role
 
@@ -44,7 +45,7 @@ def get_organisation(ctx: Context, organisation_id: uuid.UUID) -> Organisation:
     ctx.actor.require(Permission.DIRECTORY_READ)
     organisation = repository.get(ctx.session, organisation_id)
     if organisation is None:
-        raise NotFound(f"organisation {organisation_id} was not found")
+        raise NotFound(problem("organisation.not_found", code=str(organisation_id)))
     return organisation
 
 
@@ -79,7 +80,7 @@ def all_organisations(session: Session) -> list[Organisation]:
 
 def create_organisation(session: Session, data: OrganisationCreate) -> Organisation:
     if repository.get_by_code(session, data.code):
-        raise Conflict(f"an organisation with the code {data.code} already exists", field="code")
+        raise Conflict(problem("organisation.code_taken", field="code", code=data.code))
     organisation = Organisation(**data.model_dump())
     repository.add(session, organisation)
     return organisation
@@ -89,21 +90,29 @@ def create_user(session: Session, data: UserCreate) -> User:
     """Create a staff user as the system (the command line's ``samband users add``): unknown
     codes are said with the known ones. Not logged here: see ``system_create_user``."""
     if repository.get_user_by_username(session, data.username):
-        raise Conflict(f"the username {data.username} is taken", field="username")
+        raise Conflict(problem("user.username_taken", field="username", username=data.username))
     organisation = repository.get_by_code(session, data.organisation_code)
     if organisation is None:
-        codes = ", ".join(o.code for o in repository.list_all(session)) or "none yet"
+        codes = [o.code for o in repository.list_all(session)]
         raise InvalidInput(
-            f"no organisation has the code {data.organisation_code}; known codes: {codes}",
-            field="organisation_code",
+            problem(
+                "organisation.code_unknown",
+                field="organisation_code",
+                code=data.organisation_code,
+                known=codes or msg("organisation.none_yet"),
+            )
         )
     unit_id = None
     if data.unit_code:
         unit = repository.get_unit_by_code(session, data.unit_code)
         if unit is None or unit.organisation_id != organisation.id:
             raise InvalidInput(
-                f"{organisation.code} has no unit with the code {data.unit_code}",
-                field="unit_code",
+                problem(
+                    "organisation.unit_code_unknown",
+                    field="unit_code",
+                    organisation=organisation.code,
+                    code=data.unit_code,
+                )
             )
         unit_id = unit.id
     return _add_user(session, data, organisation, unit_id)
@@ -151,7 +160,7 @@ def care_provider(session: Session, organisation_id: uuid.UUID) -> CareProvider:
     """The care provider (vårdgivare) an organisation belongs to."""
     provider = repository.care_provider_of(session, organisation_id)
     if provider is None:  # pragma: no cover - a user's organisation always exists
-        raise NotFound(f"organisation {organisation_id} was not found")
+        raise NotFound(problem("organisation.not_found", code=str(organisation_id)))
     return provider
 
 
@@ -166,10 +175,7 @@ def _admin(ctx: Context, action: str, resource_id: object = None) -> CareProvide
             allowed=False,
             reason=f"role {ctx.actor.role} lacks {Permission.USER_ADMIN.value}",
         )
-        raise Forbidden(
-            f"a user with the role '{ctx.actor.role}' may not do this "
-            f"({Permission.USER_ADMIN.value})"
-        )
+        raise role_refusal(ctx.actor.role, Permission.USER_ADMIN)
     return care_provider(ctx.session, ctx.actor.organisation_id)
 
 
@@ -186,15 +192,15 @@ def _refuse(ctx: Context, action: str, resource_id: object, reason: str, error: 
 
 
 def _organisation_not_found(code: str) -> NotFound:
-    return NotFound(f"organisation {code} was not found", field="organisation_code")
+    return NotFound(problem("organisation.not_found", field="organisation_code", code=code))
 
 
 def _unit_not_found(code: str) -> NotFound:
-    return NotFound(f"unit {code} was not found", field="unit_code")
+    return NotFound(problem("organisation.unit_not_found", field="unit_code", code=code))
 
 
 def _user_not_found(user_id: uuid.UUID) -> NotFound:
-    return NotFound(f"user {user_id} was not found")
+    return NotFound(problem("user.not_found", user_id=str(user_id)))
 
 
 def _belongs(organisation: Organisation, provider: CareProvider) -> bool:
@@ -229,7 +235,7 @@ def list_users(ctx: Context, *, organisation_id: uuid.UUID | None = None) -> lis
                 "user_list",
                 organisation_id,
                 "no such organisation" if organisation is None else _other(organisation),
-                NotFound(f"organisation {organisation_id} was not found"),
+                NotFound(problem("organisation.not_found", code=str(organisation_id))),
             )
     return repository.users_of_provider(ctx.session, provider, organisation_id=organisation_id)
 
@@ -280,7 +286,7 @@ def admin_create_user(ctx: Context, data: UserCreate) -> User:
     if data.unit_code:
         unit_id = _unit_in(ctx, organisation, data.unit_code, "user_create", None).id
     if repository.get_user_by_username(ctx.session, data.username):
-        raise Conflict(f"the username {data.username} is taken", field="username")
+        raise Conflict(problem("user.username_taken", field="username", username=data.username))
     user = _add_user(ctx.session, data, organisation, unit_id)
     ctx.log.record(
         patient_id=None,
@@ -323,9 +329,7 @@ def update_user(ctx: Context, user_id: uuid.UUID, data: UserUpdate) -> User:
         (data.role is not None and data.role != Role.ADMINISTRATOR) or data.active is False
     ):
         raise Conflict(
-            "you may neither deactivate your own account nor change your own role; "
-            "ask another administrator",
-            field="active" if data.active is False else "role",
+            problem("user.own_account", field="active" if data.active is False else "role")
         )
     changes: list[str] = []
     if data.full_name is not None and data.full_name != user.full_name:

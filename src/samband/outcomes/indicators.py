@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from samband.kit.i18n import translate
 from samband.kit.time import STOCKHOLM
 from samband.outcomes.config import PathwaySettings, Settings, UnitCosts
 from samband.outcomes.history import History, Interval, StaffBlock, Timeline, walk
@@ -31,140 +32,113 @@ FAR = datetime(9000, 1, 1, tzinfo=UTC)  # "not ended" when intervals are compare
 
 @dataclass(frozen=True)
 class Indicator:
+    """An indicator of docs/indicators.md. Its name and its section's name are in the
+    catalogue (``indicator.<name>``, ``indicator.section.<section>``, Swedish and English)."""
+
     name: str
-    title: str
     unit: str  # count | days | share | hours | minutes | km | SEK | score | per day
-    section: str
+    section: str  # activity | stay | outcome | funnel | work | safety | cost
+
+    def text(self, lang: str) -> str:
+        return translate(f"indicator.{self.name}", lang)
+
+    def section_text(self, lang: str) -> str:
+        return translate(f"indicator.section.{self.section}", lang)
+
+    @property
+    def title(self) -> str:
+        """The English name (the CSV-side reports: HTML, PDF)."""
+        return self.text("en")
 
 
-def _i(name: str, title: str, unit: str, section: str) -> Indicator:
-    return Indicator(name, title, unit, section)
+def _i(name: str, unit: str, section: str) -> Indicator:
+    return Indicator(name, unit, section)
 
 
 ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST = (
-    "Activity",
-    "Stay at home and bed-days",
-    "Escalations, readmissions and deaths",
-    "Candidates and who went home",
-    "Visits and staff time",
-    "Alerts, care requests and the patient's view",
-    "Costs and savings per authority",
+    "activity",
+    "stay",
+    "outcome",
+    "funnel",
+    "work",
+    "safety",
+    "cost",
 )
+SECTIONS = (ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST)
 INDICATORS: tuple[Indicator, ...] = (
-    _i("episodes_started", "Episodes started (went home)", "count", ACTIVITY),
-    _i("episodes_ended", "Episodes ended after going home", "count", ACTIVITY),
-    _i("episodes_ended_discharged", "… ended by discharge", "count", ACTIVITY),
-    _i("episodes_ended_readmitted", "… ended by readmission", "count", ACTIVITY),
-    _i("episodes_ended_deceased", "… ended by death", "count", ACTIVITY),
-    _i("episodes_ended_withdrawn", "… withdrawn at home", "count", ACTIVITY),
-    _i("patient_days_at_home", "Patient-days at home", "days", STAY),
-    _i("bed_days_freed", "Hospital bed-days freed", "days", STAY),
-    _i("length_of_stay_median_days", "Length of stay at home, median", "days", STAY),
-    _i("length_of_stay_p25_days", "Length of stay at home, 25th percentile", "days", STAY),
-    _i("length_of_stay_p75_days", "Length of stay at home, 75th percentile", "days", STAY),
-    _i(
-        "escalations_during_episode",
-        "Episodes escalated (ED visit or readmission)",
-        "count",
-        OUTCOME,
-    ),
-    _i("escalation_rate_during_episode", "Share of episodes escalated", "share", OUTCOME),
-    _i("readmissions_during_episode", "Readmissions during the episode", "count", OUTCOME),
-    _i("readmission_rate_during_episode", "Share of episodes with a readmission", "share", OUTCOME),
-    _i(
-        "readmissions_within_30_days",
-        "Discharged episodes readmitted within 30 days",
-        "count",
-        OUTCOME,
-    ),
-    _i(
-        "readmission_rate_within_30_days",
-        "Share readmitted within 30 days of discharge",
-        "share",
-        OUTCOME,
-    ),
-    _i(
-        "ed_visits_during_episode",
-        "Emergency-department visits during the episode",
-        "count",
-        OUTCOME,
-    ),
-    _i("ed_visits_within_30_days", "ED visits within 30 days after discharge", "count", OUTCOME),
-    _i("deaths_during_episode", "Deaths during the episode", "count", OUTCOME),
-    _i("deaths_expected", "… expected deaths", "count", OUTCOME),
-    _i("deaths_unexpected", "… unexpected deaths", "count", OUTCOME),
-    _i("deaths_within_30_days", "Deaths within 30 days after discharge", "count", OUTCOME),
-    _i("candidates", "Candidates identified", "count", FUNNEL),
-    _i("candidates_not_eligible", "Candidates assessed not eligible", "count", FUNNEL),
-    _i("candidates_not_assessed", "Candidates never assessed", "count", FUNNEL),
-    _i("candidates_eligible", "Eligible candidates", "count", FUNNEL),
-    _i("eligible_went_home", "Eligible candidates who went home", "count", FUNNEL),
-    _i("eligible_went_home_share", "Share of eligible candidates who went home", "share", FUNNEL),
-    _i("eligible_not_home_declined", "Eligible, not home: declined", "count", FUNNEL),
-    _i("eligible_not_home_withdrawn", "Eligible, not home: withdrawn", "count", FUNNEL),
-    _i("eligible_not_home_deceased", "Eligible, not home: died first", "count", FUNNEL),
-    _i("eligible_not_home_waiting", "Eligible, not home yet (still open)", "count", FUNNEL),
-    _i("visits_done", "Home visits done", "count", WORK),
-    _i("visits_per_patient_day", "Visits per patient-day at home", "per day", WORK),
-    _i("staff_hours_total", "Staff time on home visits", "hours", WORK),
-    _i("staff_hours_travel", "… travelling", "hours", WORK),
-    _i("staff_hours_at_patient", "… at the patient", "hours", WORK),
-    _i("staff_hours_waiting", "… waiting", "hours", WORK),
-    _i("staff_share_travel", "Share of staff time travelling", "share", WORK),
-    _i("staff_share_at_patient", "Share of staff time at the patient", "share", WORK),
-    _i("staff_share_waiting", "Share of staff time waiting", "share", WORK),
-    _i("travel_km", "Distance travelled", "km", WORK),
-    _i("alerts_raised", "Alerts raised", "count", SAFETY),
-    _i("alerts_high", "… high severity", "count", SAFETY),
-    _i("alerts_medium", "… medium severity", "count", SAFETY),
-    _i("alerts_low", "… low severity", "count", SAFETY),
-    _i("alerts_acknowledged_share", "Share of alerts acknowledged", "share", SAFETY),
-    _i(
-        "alert_minutes_to_acknowledge_median",
-        "Time to acknowledge an alert, median",
-        "minutes",
-        SAFETY,
-    ),
-    _i(
-        "alert_minutes_to_acknowledge_p90",
-        "Time to acknowledge an alert, 90th percentile",
-        "minutes",
-        SAFETY,
-    ),
-    _i("care_requests_sent", "Care requests sent", "count", SAFETY),
-    _i(
-        "care_requests_answered_in_time",
-        "Care requests answered in the agreed time",
-        "count",
-        SAFETY,
-    ),
-    _i(
-        "care_requests_answered_in_time_share", "Share answered in the agreed time", "share", SAFETY
-    ),
-    _i(
-        "care_request_hours_to_answer_median",
-        "Time to answer a care request, median",
-        "hours",
-        SAFETY,
-    ),
-    _i("questionnaires_answered", "Trygghet questionnaires answered", "count", SAFETY),
-    _i("questionnaire_response_share", "Share of ended episodes with an answer", "share", SAFETY),
-    _i("patient_felt_safe_share", "Share who felt safe at home (4–5 of 5)", "share", SAFETY),
-    _i("patient_safety_score_mean", "Felt safe at home, mean (1–5)", "score", SAFETY),
-    _i("patient_experience_score_mean", "All questions, mean (1–5)", "score", SAFETY),
-    _i("cost_bed_days_freed_sek", "Region: bed-days freed", "SEK", COST),
-    _i("cost_ed_visits_avoided_sek", "Region: ED visits avoided (configured)", "SEK", COST),
-    _i("cost_ed_visits_during_episode_sek", "Region: ED visits during episodes", "SEK", COST),
-    _i("cost_staff_region_sek", "Region: staff time on visits", "SEK", COST),
-    _i("cost_staff_municipality_sek", "Municipality: staff time on visits", "SEK", COST),
-    _i("cost_travel_region_sek", "Region: travel", "SEK", COST),
-    _i("cost_travel_municipality_sek", "Municipality: travel", "SEK", COST),
-    _i("region_savings_sek", "Region: savings", "SEK", COST),
-    _i("region_costs_sek", "Region: costs", "SEK", COST),
-    _i("region_net_before_staff_sek", "Region: savings minus ED costs (before staff)", "SEK", COST),
-    _i("region_net_sek", "Region: net (savings minus costs)", "SEK", COST),
-    _i("municipality_costs_sek", "Municipality: costs", "SEK", COST),
-    _i("municipality_net_sek", "Municipality: net", "SEK", COST),
+    _i("episodes_started", "count", ACTIVITY),
+    _i("episodes_ended", "count", ACTIVITY),
+    _i("episodes_ended_discharged", "count", ACTIVITY),
+    _i("episodes_ended_readmitted", "count", ACTIVITY),
+    _i("episodes_ended_deceased", "count", ACTIVITY),
+    _i("episodes_ended_withdrawn", "count", ACTIVITY),
+    _i("patient_days_at_home", "days", STAY),
+    _i("care_days_at_home", "days", STAY),
+    _i("bed_days_freed", "days", STAY),
+    _i("length_of_stay_median_days", "days", STAY),
+    _i("length_of_stay_p25_days", "days", STAY),
+    _i("length_of_stay_p75_days", "days", STAY),
+    _i("escalations_during_episode", "count", OUTCOME),
+    _i("escalation_rate_during_episode", "share", OUTCOME),
+    _i("readmissions_during_episode", "count", OUTCOME),
+    _i("readmission_rate_during_episode", "share", OUTCOME),
+    _i("readmissions_within_30_days", "count", OUTCOME),
+    _i("readmission_rate_within_30_days", "share", OUTCOME),
+    _i("ed_visits_during_episode", "count", OUTCOME),
+    _i("ed_visits_within_30_days", "count", OUTCOME),
+    _i("deaths_during_episode", "count", OUTCOME),
+    _i("deaths_expected", "count", OUTCOME),
+    _i("deaths_unexpected", "count", OUTCOME),
+    _i("deaths_within_30_days", "count", OUTCOME),
+    _i("candidates", "count", FUNNEL),
+    _i("candidates_not_eligible", "count", FUNNEL),
+    _i("candidates_not_assessed", "count", FUNNEL),
+    _i("candidates_eligible", "count", FUNNEL),
+    _i("eligible_went_home", "count", FUNNEL),
+    _i("eligible_went_home_share", "share", FUNNEL),
+    _i("eligible_not_home_declined", "count", FUNNEL),
+    _i("eligible_not_home_withdrawn", "count", FUNNEL),
+    _i("eligible_not_home_deceased", "count", FUNNEL),
+    _i("eligible_not_home_waiting", "count", FUNNEL),
+    _i("visits_done", "count", WORK),
+    _i("visits_per_patient_day", "per day", WORK),
+    _i("staff_hours_total", "hours", WORK),
+    _i("staff_hours_travel", "hours", WORK),
+    _i("staff_hours_at_patient", "hours", WORK),
+    _i("staff_hours_waiting", "hours", WORK),
+    _i("staff_share_travel", "share", WORK),
+    _i("staff_share_at_patient", "share", WORK),
+    _i("staff_share_waiting", "share", WORK),
+    _i("travel_km", "km", WORK),
+    _i("alerts_raised", "count", SAFETY),
+    _i("alerts_high", "count", SAFETY),
+    _i("alerts_medium", "count", SAFETY),
+    _i("alerts_low", "count", SAFETY),
+    _i("alerts_acknowledged_share", "share", SAFETY),
+    _i("alert_minutes_to_acknowledge_median", "minutes", SAFETY),
+    _i("alert_minutes_to_acknowledge_p90", "minutes", SAFETY),
+    _i("care_requests_sent", "count", SAFETY),
+    _i("care_requests_answered_in_time", "count", SAFETY),
+    _i("care_requests_answered_in_time_share", "share", SAFETY),
+    _i("care_request_hours_to_answer_median", "hours", SAFETY),
+    _i("questionnaires_answered", "count", SAFETY),
+    _i("questionnaire_response_share", "share", SAFETY),
+    _i("patient_felt_safe_share", "share", SAFETY),
+    _i("patient_safety_score_mean", "score", SAFETY),
+    _i("patient_experience_score_mean", "score", SAFETY),
+    _i("cost_bed_days_freed_sek", "SEK", COST),
+    _i("cost_ed_visits_avoided_sek", "SEK", COST),
+    _i("cost_ed_visits_during_episode_sek", "SEK", COST),
+    _i("cost_staff_region_sek", "SEK", COST),
+    _i("cost_staff_municipality_sek", "SEK", COST),
+    _i("cost_travel_region_sek", "SEK", COST),
+    _i("cost_travel_municipality_sek", "SEK", COST),
+    _i("region_savings_sek", "SEK", COST),
+    _i("region_costs_sek", "SEK", COST),
+    _i("region_net_before_staff_sek", "SEK", COST),
+    _i("region_net_sek", "SEK", COST),
+    _i("municipality_costs_sek", "SEK", COST),
+    _i("municipality_net_sek", "SEK", COST),
 )
 BY_NAME = {i.name: i for i in INDICATORS}
 
@@ -314,6 +288,26 @@ def freed_spans(e: Episode, params: Params) -> list[tuple[datetime, datetime]] |
     return _subtract(spans, cuts)
 
 
+def midnights(
+    intervals: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime
+) -> int:
+    """Care days (vårddygn) of the intervals within [start, end): the Swedish midnights they
+    contain (a stay from 08:00 one day to 08:00 four days later has 4; one of a few hours, 0).
+    A midnight is counted once even when two stays touch it."""
+    days: set[date] = set()
+    for a, b in intervals:
+        lo, hi = max(a, start), min(b, end)
+        if hi <= lo:
+            continue
+        day = lo.astimezone(STOCKHOLM).date()
+        last = hi.astimezone(STOCKHOLM)
+        while (midnight := datetime.combine(day, datetime.min.time(), tzinfo=STOCKHOLM)) < last:
+            if midnight >= lo:
+                days.add(day)
+            day += DAY
+    return len(days)
+
+
 def length_of_stay(t: Timeline) -> float:
     return sum((b - a) / DAY for a, b in t.home if b is not None)
 
@@ -388,6 +382,10 @@ def compute(
     # -- stay at home and bed-days --
     days = {e.id: _days(home_spans(e.timeline, p.until), p.start, p.until) for e in episodes}
     out.add("patient_days_at_home", sum(days.values()), (k for k, v in days.items() if v > 0))
+    care_days = {
+        e.id: midnights(home_spans(e.timeline, p.until), p.start, p.until) for e in episodes
+    }
+    out.add("care_days_at_home", sum(care_days.values()), (k for k, v in care_days.items() if v))
     freed: dict[str, tuple[Episode, float]] = {}
     unknown_pathways = set()
     for e in episodes:
@@ -535,13 +533,14 @@ def compute(
     visits = {e.id: sum(1 for at in e.timeline.visits if at in p) for e in episodes}
     n_visits = sum(visits.values())
     out.add("visits_done", n_visits, (k for k, v in visits.items() if v))
-    patient_days = sum(days.values())
+    # per care day (vårddygn: a midnight at home), not per 24 hours at home: a stay that began
+    # an hour before the report would otherwise divide the day's visits by 1/24 (docs)
     out.share(
         "visits_per_patient_day",
         n_visits,
-        patient_days,
-        (k for k, v in days.items() if v > 0),
-        "no patient-days at home in the period",
+        sum(care_days.values()),
+        (k for k, v in care_days.items() if v),
+        "no care day (midnight at home) in the period",
     )
     blocks = _staff(out, episodes, p)
     _alerts(out, episodes, p)

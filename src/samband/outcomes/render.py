@@ -89,7 +89,7 @@ def shown(value: float | None, unit: str) -> str:
 def _sections(report: Report) -> list[tuple[str, list[str]]]:
     sections: dict[str, list[str]] = {}
     for i in INDICATORS:
-        sections.setdefault(i.section, []).append(i.name)
+        sections.setdefault(i.section_text("en"), []).append(i.name)
     return list(sections.items())
 
 
@@ -345,12 +345,14 @@ def to_pdf(report: Report) -> bytes:
         story.append(Paragraph("Figures", h2))
         for figure in report.figures:
             drawing = Drawing(250 * mm, 80 * mm)
-            drawing.add(String(0, 75 * mm, figure.title, fontName=bold, fontSize=10))
+            drawing.add(
+                String(0, 75 * mm, figure.words(figure.title, "en"), fontName=bold, fontSize=10)
+            )
             chart = VerticalBarChart()
             chart.x, chart.y = 15 * mm, 15 * mm
             chart.width, chart.height = 225 * mm, 52 * mm
             chart.data = [list(values) for _, values in figure.series] or [[0]]
-            chart.categoryAxis.categoryNames = list(figure.categories)
+            chart.categoryAxis.categoryNames = [figure.words(c, "en") for c in figure.categories]
             chart.categoryAxis.labels.angle = 35
             chart.categoryAxis.labels.boxAnchor = "ne"
             chart.categoryAxis.labels.fontName = regular
@@ -367,7 +369,8 @@ def to_pdf(report: Report) -> bytes:
             story += [Spacer(1, 3 * mm), drawing]
             if len(figure.series) > 1:
                 legend = " · ".join(
-                    f'<font color="{svg.PALETTE[s % len(svg.PALETTE)]}">■</font> {escape(name)}'
+                    f'<font color="{svg.PALETTE[s % len(svg.PALETTE)]}">■</font> '
+                    f"{escape(figure.words(name, 'en'))}"
                     for s, (name, _) in enumerate(figure.series)
                 )
                 story.append(Paragraph(legend, small))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from samband.kit.i18n import Msg, Source, msg, param_text
 from samband.kit.time import STOCKHOLM
 from samband.outcomes.config import UnitCosts
 from samband.outcomes.history import History
@@ -61,14 +62,20 @@ class Filters:
         )
 
 
+Words = str | Msg | Source  # shown with kit.i18n.param_text in the reader's language
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str  # the file name when exported
-    title: str
-    unit: str
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, one value per category)
+    title: Words
+    unit: Words
+    categories: tuple[Words, ...]
+    series: tuple[tuple[Words, tuple[float, ...]], ...]  # (name, one value per category)
     stacked: bool = False
+
+    def words(self, value: Words, lang: str) -> str:
+        return param_text(value, lang)
 
 
 @dataclass
@@ -87,6 +94,7 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     generated_at: datetime | None = None
+    broken_live: int = 0  # live episodes whose events do not fit the care flow (a warning)
 
     def value(self, indicator: str, group: str = "all") -> Value | None:
         for v in self.values:
@@ -162,6 +170,7 @@ def build(
         imported=sum(1 for e in episodes if e.history.source == "import"),
         warnings=warnings,
         generated_at=as_of,
+        broken_live=len(broken),
     )
     report.figures = figures(report, episodes)
     return report
@@ -208,7 +217,7 @@ def figures(report: Report, episodes: Sequence[Episode]) -> list[Figure]:
                     )
                 )
             )
-        started.append((key, tuple(counts)))
+        started.append((_pathway(key), tuple(counts)))
     days = []
     for a, b in bounds:
         until = min(b, p.until)
@@ -222,18 +231,18 @@ def figures(report: Report, episodes: Sequence[Episode]) -> list[Figure]:
     out = [
         Figure(
             "episodes_started_by_month",
-            "Episodes started (went home) by month and pathway",
-            "episodes",
+            msg("figure.episodes_started_by_month"),
+            msg("figure.unit.episodes"),
             labels,
             tuple(started),
             stacked=True,
         ),
         Figure(
             "patient_days_by_month",
-            "Patient-days at home by month",
-            "days",
+            msg("figure.patient_days_by_month"),
+            msg("figure.unit.days"),
             labels,
-            (("patient-days", tuple(days)),),
+            ((msg("figure.series.patient_days"), tuple(days)),),
         ),
     ]
     ended = [e for e in episodes if e.timeline.ended_after_home and e.timeline.ended_at in p]
@@ -247,32 +256,42 @@ def figures(report: Report, episodes: Sequence[Episode]) -> list[Figure]:
         out.append(
             Figure(
                 "length_of_stay",
-                "Length of stay at home (episodes ended in the period), days",
-                "episodes",
+                msg("figure.length_of_stay"),
+                msg("figure.unit.episodes"),
                 cats,
-                (("episodes", tuple(bins)),),
+                ((msg("figure.series.episodes"), tuple(bins)),),
             )
         )
-    money = []
-    for name, label in (
-        ("region_savings_sek", "Region: savings"),
-        ("region_costs_sek", "Region: costs"),
-        ("municipality_costs_sek", "Municipality: costs"),
-    ):
+    money: list[tuple[Words, float]] = []
+    for name in ("region_savings_sek", "region_costs_sek", "municipality_costs_sek"):
         v = report.value(name)
         if v is not None and v.value is not None:
-            money.append((label, v.value))
+            money.append((msg(f"indicator.{name}"), v.value))
     if money:
+        currency = currency_name(report.costs.currency)
         out.append(
             Figure(
                 "costs_by_authority",
-                f"Savings and costs per authority ({report.costs.currency})",
-                report.costs.currency,
+                msg("figure.costs_by_authority", currency=currency),
+                currency,
                 tuple(label for label, _ in money),
-                (("SEK", tuple(v for _, v in money)),),
+                ((currency, tuple(v for _, v in money)),),
             )
         )
     return out
+
+
+def currency_name(code: str) -> Words:
+    """'kr' in Swedish for SEK (``currency.SEK``); another currency by its code."""
+    return msg(f"currency.{code}") if code == "SEK" else code
+
+
+def _pathway(key: str) -> Words:
+    """A pathway's short name (translated when shown), or its key when no pathway has it."""
+    from samband.pathways.definition import registry
+
+    pathway = registry().get(key)
+    return Source(pathway.short_title) if pathway else key
 
 
 def definition(name: str) -> tuple[str, str, str]:

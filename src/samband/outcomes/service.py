@@ -239,6 +239,13 @@ def build_report(
     )
 
 
+def organisations_to_filter(ctx: Context) -> list[tuple[str, str]]:
+    """(code, name) of every organisation, by name: the report's organisation filter."""
+    ctx.actor.require(Permission.DIRECTORY_READ)
+    found = repository.organisations(ctx.session).values()
+    return sorted(((o.code, o.name) for o in found), key=lambda pair: (pair[1].lower(), pair[0]))
+
+
 def report_for(
     ctx: Context,
     first_day: date,
@@ -357,6 +364,7 @@ __all__ = [
     "build_report",
     "get_questionnaire",
     "import_episodes",
+    "organisations_to_filter",
     "record_questionnaire",
     "report_for",
 ]

@@ -7,6 +7,8 @@ import math
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from samband.kit.i18n import number
+from samband.kit.ticks import Axis, nice_axis
 from samband.outcomes.report import Figure
 
 PALETTE = ("#0b4f8a", "#e07b00", "#2a9d5c", "#a3161b", "#6f42c1", "#5f6b7a", "#c2185b", "#00838f")
@@ -14,29 +16,20 @@ WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 70, 16, 40, 70
 
 
-def _nice(top: float) -> tuple[float, float]:
-    """A round axis maximum at or above ``top`` and its tick step."""
-    if top <= 0:
-        return 1.0, 0.25
-    magnitude = 10 ** math.floor(math.log10(top))
-    for step in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0):
-        tick = step * magnitude
-        if top / tick <= 5:
-            return math.ceil(top / tick) * tick, tick
-    return top, top / 5
-
-
-def _label(value: float) -> str:
+def _label(value: float, lang: str = "en") -> str:
+    """An axis label: 20 k, 1,5 M (a decimal comma in Swedish)."""
     if abs(value) >= 1e6:
-        return f"{value / 1e6:g} M"
+        return f"{number(round(value / 1e6, 6), lang)} M"
     if abs(value) >= 1e4:
-        return f"{value / 1e3:g} k"
-    return f"{value:g}"
+        return f"{number(round(value / 1e3, 6), lang)} k"
+    return number(round(value, 6), lang)
 
 
-def render(figure: Figure) -> str:
-    cats = figure.categories
-    series = figure.series
+def render(figure: Figure, lang: str = "en") -> str:
+    """The chart as SVG, its words (title, unit, names) in ``lang``."""
+    cats = [figure.words(c, lang) for c in figure.categories]
+    series = [(figure.words(name, lang), values) for name, values in figure.series]
+    title = figure.words(figure.title, lang)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     if figure.stacked:
         totals = [sum(s[1][i] for s in series) for i in range(len(cats))]
@@ -45,7 +38,8 @@ def render(figure: Figure) -> str:
     else:
         every = [v for _, values in series for v in values]
         top, low = max(every + [0.0]), min(every + [0.0])
-    axis_top, tick = _nice(max(top, -low))
+    axis = nice_axis(0.0, max(top, -low) if top > 0 or low < 0 else 1.0)
+    axis_top, tick = axis.high, axis.step
     axis_low = -axis_top if low < 0 else 0.0
     span = axis_top - axis_low
 
@@ -54,22 +48,20 @@ def render(figure: Figure) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(figure.title)}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
         'font-family="sans-serif" font-size="11">',
-        f"<title>{escape(figure.title)}</title>",
-        f'<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{escape(figure.title)}</text>',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
-    value = axis_low
-    while value <= axis_top + tick / 2:
+    for value in Axis(axis_low, axis_top, tick).ticks:
         yy = y(value)
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" '
             f'stroke="{"#333" if value == 0 else "#ddd"}"/>'
         )
         out.append(
-            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{_label(value)}</text>'
+            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{_label(value, lang)}</text>'
         )
-        value += tick
     n = max(len(cats), 1)
     slot = plot_w / n
     groups = 1 if figure.stacked else max(len(series), 1)
@@ -90,7 +82,8 @@ def render(figure: Figure) -> str:
             if y2 - y1 > 0:
                 out.append(
                     f'<rect x="{x:.1f}" y="{y1:.1f}" width="{bar:.1f}" height="{y2 - y1:.1f}" '
-                    f'fill="{colour}"><title>{escape(cat)} · {escape(name)}: {v:g}</title></rect>'
+                    f'fill="{colour}"><title>{escape(cat)} · {escape(name)}: '
+                    f"{number(round(v, 2), lang)}</title></rect>"
                 )
         label_every = max(1, math.ceil(n / 24))
         if i % label_every == 0:
@@ -111,7 +104,7 @@ def render(figure: Figure) -> str:
     mid = TOP + plot_h / 2
     out.append(
         f'<text x="12" y="{mid:.1f}" transform="rotate(-90 12 {mid:.1f})" '
-        f'text-anchor="middle">{escape(figure.unit)}</text>'
+        f'text-anchor="middle">{escape(figure.words(figure.unit, lang))}</text>'
     )
     out.append("</svg>")
     return "\n".join(out)
@@ -131,7 +124,8 @@ def png(figure: Figure) -> bytes | None:
         xs = list(range(len(figure.categories)))
         base = [0.0] * len(xs)
         width = 0.8 / (1 if figure.stacked else max(len(figure.series), 1))
-        for s, (name, values) in enumerate(figure.series):
+        for s, (words, values) in enumerate(figure.series):
+            name = figure.words(words, "en")
             colour = PALETTE[s % len(PALETTE)]
             if figure.stacked:
                 ax.bar(xs, values, 0.8, bottom=base, label=name, color=colour)
@@ -140,9 +134,11 @@ def png(figure: Figure) -> bytes | None:
                 offset = [x - 0.4 + width * (s + 0.5) for x in xs]
                 ax.bar(offset, values, width, label=name, color=colour)
         ax.set_xticks(xs)
-        ax.set_xticklabels(figure.categories, rotation=35, ha="right", fontsize=8)
-        ax.set_ylabel(figure.unit)
-        ax.set_title(figure.title, fontsize=10)
+        ax.set_xticklabels(
+            [figure.words(c, "en") for c in figure.categories], rotation=35, ha="right", fontsize=8
+        )
+        ax.set_ylabel(figure.words(figure.unit, "en"))
+        ax.set_title(figure.words(figure.title, "en"), fontsize=10)
         if len(figure.series) > 1:
             ax.legend(fontsize=8)
         fig.tight_layout()

@@ -106,7 +106,7 @@ def overview(ctx: Context, *, also_shown: Iterable[uuid.UUID] = ()) -> Overview:
 
     def title(key: str) -> str:
         pathway = pathways.get(key)
-        return pathway.title_sv if pathway else key
+        return pathway.title if pathway else key
 
     at_home_rows = repository.episodes_of_organisation(session, org, [State.AT_HOME.value])
     at_home = _at_home(session, at_home_rows)
@@ -158,7 +158,7 @@ def _at_home(session: Session, rows: list[tuple[Episode, Patient]]) -> list[AtHo
 
     def title(key: str) -> str:
         pathway = pathways.get(key)
-        return pathway.title_sv if pathway else key
+        return pathway.title if pathway else key
 
     def latest(episode: Episode) -> LatestSet | None:
         found = scored.get(episode.id)

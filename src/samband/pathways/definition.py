@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from samband.kit.i18n import source
+
 SHIPPED = Path(__file__).parent / "definitions"
 KEY = r"^[a-z][a-z0-9_-]{1,39}$"
 EpisodeType = Literal["admission_avoidance", "early_supported_discharge"]
@@ -46,7 +48,6 @@ class _Strict(BaseModel):
 class Criterion(_Strict):
     key: str = Field(pattern=KEY)
     text: str = Field(min_length=3)
-    text_sv: str | None = Field(default=None, min_length=3, description="the text in Swedish")
     # A required criterion answered "no" makes the patient not eligible.
     required: bool = True
 
@@ -173,7 +174,6 @@ class PlanTemplate(_Strict):
 class ChecklistEntry(_Strict):
     key: str = Field(pattern=KEY)
     label: str = Field(min_length=3)
-    label_sv: str | None = Field(default=None, min_length=3, description="the label in Swedish")
     blocking: bool = True
     signer_roles: list[str] = Field(default_factory=lambda: ["registered_nurse"], min_length=1)
     # Done automatically by the system (e.g. a care request accepted), still signable.
@@ -217,8 +217,10 @@ class VitalSignsSchedule(_Strict):
 
 class Pathway(_Strict):
     key: str = Field(pattern=KEY)
-    title: str
-    title_sv: str
+    title: str = Field(min_length=3)
+    short_title: str = Field(
+        min_length=2, max_length=40, description="the pathway's name in lists, e.g. 'Heart failure'"
+    )
     description: str = ""
     episode_types: list[EpisodeType] = Field(min_length=1)
     expected_inpatient_days: float = Field(ge=0, le=60)
@@ -248,11 +250,27 @@ class Pathway(_Strict):
             raise ValueError(f"requires_care_request_to: unknown kinds {sorted(unknown)}")
         return self
 
-    def checklist_label(self, key: str, lang: str) -> str | None:
-        for entry in self.checklist:
-            if entry.key == key:
-                return entry.label_sv if lang == "sv" and entry.label_sv else entry.label
-        return None
+    def name(self, lang: str) -> str:
+        """The title in ``lang`` (the Swedish catalogue translates the English title)."""
+        return source(self.title, lang)
+
+    def short_name(self, lang: str) -> str:
+        """The short name in ``lang``: what lists and headers show, never the key."""
+        return source(self.short_title, lang)
+
+    def texts(self) -> list[str]:
+        """Every text of the pathway a person reads, as written (English): each needs a
+        Swedish translation in the catalogue (``locale/sv/LC_MESSAGES/pathways.po``)."""
+        plan = self.plan_template
+        out = [self.title, self.short_title]
+        out += [" ".join(self.description.split())] if self.description.strip() else []
+        out += [c.text for c in self.eligibility]
+        out += plan.goals + [a.what for a in plan.activities]
+        out += [text for c in plan.contacts for text in (c.when, c.who)]
+        out += plan.if_worse + plan.discharge_criteria
+        out += [limit.note for limit in plan.alert_limits if limit.note]
+        out += [entry.label for entry in self.checklist]
+        return out
 
     def criterion_keys(self) -> list[str]:
         return [c.key for c in self.eligibility]
@@ -291,3 +309,12 @@ def registry() -> dict[str, Pathway]:
     from samband.config import get_settings
 
     return load_all(get_settings().pathways_dir)
+
+
+def pathway_name(key: str, lang: str, *, short: bool = True) -> str:
+    """A pathway's name in ``lang`` by its key: the short name (lists, headers) or the title.
+    A key no pathway has any more (imported history) is shown as it is."""
+    pathway = registry().get(key)
+    if pathway is None:
+        return key
+    return pathway.short_name(lang) if short else pathway.name(lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from samband.deps import ContextDep
-from samband.kit.errors import NotFound
+from samband.kit.errors import NotFound, problem
 from samband.pathways.definition import Pathway, registry
 from samband.security.roles import Permission
 
@@ -23,5 +23,5 @@ def get_pathway(ctx: ContextDep, key: str) -> Pathway:
     ctx.actor.require(Permission.DIRECTORY_READ)
     pathway = registry().get(key)
     if pathway is None:
-        raise NotFound(f"no pathway '{key}'; known: {', '.join(sorted(registry()))}")
+        raise NotFound(problem("pathway.not_found", key=key, known=sorted(registry())))
     return pathway

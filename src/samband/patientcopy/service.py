@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from samband.episodes.access import episode_for
-from samband.kit.errors import Conflict
+from samband.kit.errors import Conflict, problem
 from samband.kit.time import STOCKHOLM, as_utc, local_today
 from samband.medications.service import medication_snapshot
 from samband.models import Episode, Organisation, Unit, User
@@ -137,10 +137,10 @@ def for_patient(
 def require_plan(copy: PatientCopy) -> PatientCopy:
     """The copy, or 409 when there is no care plan to print yet."""
     if not copy.has_plan:
-        where = f"episode {copy.episode_id}" if copy.episode_id else "the patient's episode"
         raise Conflict(
-            f"{where} has no care plan yet, so there is no patient copy to print; make the "
-            "documented agreement first (POST /api/v1/care-plans)"
+            problem("copy.no_care_plan", episode_id=str(copy.episode_id))
+            if copy.episode_id
+            else problem("copy.no_episode_care_plan")
         )
     return copy
 
@@ -172,7 +172,7 @@ def _empty(
 
 
 def _labels(lang: str) -> dict[str, str]:
-    return {key: plain.text(key, lang) for key in plain.TEXTS if "{" not in plain.TEXTS[key]["sv"]}
+    return plain.labels(lang)
 
 
 def start_date(episode: Episode, today: date) -> date:

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from samband.config import get_settings
 from samband.kit import personnummer
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible
+from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible, problem
+from samband.kit.i18n import Msg, msg
 from samband.kit.time import utcnow
 from samband.models import EmergencyAccess, Patient, RecordBlock
 from samband.patients import repository
@@ -21,6 +22,14 @@ from samband.patients.schemas import (
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import log_listed, require_patient_access, visibility
+
+# The fields that keep a value once given, as the pages name them.
+FIELD_NAMES: dict[str, Msg] = {
+    "given_name": msg("patient.given_name"),
+    "family_name": msg("patient.family_name"),
+    "language": msg("patient.language"),
+    "interpreter_needed": msg("patient.interpreter"),
+}
 
 
 def register(ctx: Context, data: PatientCreate) -> tuple[Patient, bool]:
@@ -87,7 +96,7 @@ def get(ctx: Context, patient_id: uuid.UUID) -> Patient:
     )
     patient = repository.get(ctx.session, patient_id)
     if patient is None:  # pragma: no cover - require_patient_access checked it exists
-        raise NotFound(f"patient {patient_id} was not found")
+        raise NotFound(problem("patient.not_found", patient_id=str(patient_id)))
     return patient
 
 
@@ -113,7 +122,7 @@ def update(ctx: Context, patient_id: uuid.UUID, data: PatientUpdate) -> Patient:
     changes = data.model_dump(exclude_unset=True)
     for name in ("given_name", "family_name", "language", "interpreter_needed"):
         if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be emptied", field=name)
+            raise InvalidInput(problem("patient.required", field=name, name=FIELD_NAMES[name]))
     if "listed_primary_care_id" in changes:
         _check_primary_care(ctx, data.listed_primary_care_id)
     if "next_of_kin" in changes:
@@ -129,7 +138,7 @@ def get_unlogged(ctx: Context, patient_id: uuid.UUID) -> Patient:
     """For services that have already checked and logged access."""
     patient = repository.get(ctx.session, patient_id)
     if patient is None:
-        raise NotFound(f"patient {patient_id} was not found")
+        raise NotFound(problem("patient.not_found", patient_id=str(patient_id)))
     return patient
 
 
@@ -155,7 +164,7 @@ def grant_emergency_access(
             allowed=False,
             reason="no such patient",
         )
-        raise NotFound(f"patient {patient_id} was not found")
+        raise NotFound(problem("patient.not_found", patient_id=str(patient_id)))
     now = utcnow()
     access = EmergencyAccess(
         user_id=ctx.actor.user_id,
@@ -183,12 +192,20 @@ def _check_primary_care(ctx: Context, organisation_id: uuid.UUID | None) -> None
     kind = repository.organisation_kind(ctx.session, organisation_id)
     if kind is None:
         raise InvalidInput(
-            f"organisation {organisation_id} does not exist", field="listed_primary_care_id"
+            problem(
+                "organisation.unknown",
+                field="listed_primary_care_id",
+                organisation_id=str(organisation_id),
+            )
         )
     if kind != "primary_care_centre":
         raise InvalidInput(
-            f"organisation {organisation_id} is a {kind}, not a primary care centre",
-            field="listed_primary_care_id",
+            problem(
+                "patient.not_primary_care",
+                field="listed_primary_care_id",
+                organisation_id=str(organisation_id),
+                kind=msg(f"kind.{kind}"),
+            )
         )
 
 
@@ -221,10 +238,7 @@ def block(ctx: Context, patient_id: uuid.UUID, data: BlockCreate) -> RecordBlock
     )
     for existing in repository.blocks_of(ctx.session, patient_id, ctx.actor.organisation_id):
         if existing.lifted_at is None:
-            raise Conflict(
-                "the patient already blocks your organisation's documentation",
-                block_id=str(existing.id),
-            )
+            raise Conflict(problem("patient.already_blocked"), block_id=str(existing.id))
     created = RecordBlock(
         patient_id=patient_id,
         organisation_id=ctx.actor.organisation_id,
@@ -268,11 +282,9 @@ def lift_block(
             allowed=False,
             reason="a block is lifted through the organisation it blocks",
         )
-        raise Forbidden(
-            "a block is lifted only through the organisation whose documentation it blocks"
-        )
+        raise Forbidden(problem("patient.block_lifted_elsewhere"))
     if found.lifted_at is not None:
-        raise Conflict("the block was already lifted")
+        raise Conflict(problem("patient.block_already_lifted"))
     found.lifted_at = utcnow()
     found.lifted_by_id = ctx.actor.user_id
     found.lift_reason = data.reason

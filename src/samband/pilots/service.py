@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from samband.kit.errors import InvalidInput, NotFound
+from samband.kit.errors import InvalidInput, NotFound, problem
 from samband.kit.time import utcnow
 from samband.models import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
 from samband.outcomes import service as outcomes
@@ -41,7 +41,7 @@ def get(ctx: Context, pilot_id: uuid.UUID, *, write: bool = False) -> Pilot:
     ctx.actor.require(Permission.PILOT_WRITE if write else Permission.DIRECTORY_READ)
     pilot = repository.get(ctx.session, pilot_id, lock=write)
     if pilot is None or not _member(ctx, pilot):
-        raise NotFound(f"no pilot {pilot_id} of your organisation")
+        raise NotFound(problem("pilot.not_found", pilot_id=str(pilot_id)))
     return pilot
 
 
@@ -67,8 +67,7 @@ def create(ctx: Context, data: PilotCreate) -> Pilot:
     unknown = [c for c in wanted if c not in found]
     if unknown:
         raise InvalidInput(
-            f"no organisation with the code(s) {', '.join(unknown)} (see `samband orgs list`)",
-            field="organisations",
+            problem("pilot.organisations_unknown", field="organisations", codes=unknown)
         )
     now = utcnow()
     kind = data.comparison_kind
@@ -114,7 +113,7 @@ def update(ctx: Context, pilot_id: uuid.UUID, data: PilotUpdate) -> Pilot:
     for name in data.model_fields_set:
         value = getattr(data, name)
         if name == "purpose" and value is None:
-            raise InvalidInput("a pilot must keep a purpose", field="purpose")
+            raise InvalidInput(problem("pilot.purpose_missing", field="purpose"))
         setattr(pilot, name, value)
     _touch(ctx, pilot)
     ctx.session.flush()
@@ -145,7 +144,7 @@ def update_assumption(
     pilot = get(ctx, pilot_id, write=True)
     assumption = repository.assumption(ctx.session, pilot.id, assumption_id)
     if assumption is None:
-        raise NotFound(f"no assumption {assumption_id} in this pilot")
+        raise NotFound(problem("pilot.assumption_not_found", assumption_id=str(assumption_id)))
     assumption.status = data.status.value
     assumption.note = data.note
     assumption.updated_by_id = ctx.actor.user_id

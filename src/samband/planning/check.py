@@ -96,7 +96,7 @@ def check(problem: Problem, plan: Plan, travel: TravelModel | None = None) -> li
                 errors.append(f"route {who!r}: works {minutes:.0f} min, more than {s.max_minutes}")
     for u in plan.unassigned:
         place(u.visit, "unassigned")
-        if not u.reason.strip():
+        if not u.code.strip():
             errors.append(f"unassigned visit {u.visit!r} has no reason")
     for visit_id in visits:
         if visit_id not in seen:

@@ -3,14 +3,22 @@
 Times are seconds after midnight inside the planner and local wall-clock "HH:MM" in JSON
 (``Plan.to_dict``). Every time in a plan is a whole minute (see ``travel``), so the JSON
 loses nothing. ``plan_from_dict`` reads the JSON form back, e.g. to check a plan.
+
+A visit left out carries its reason as a **problem**: a catalogue code (``planning.*``) and
+its parameters, so a page shows it in the reader's language; the JSON keeps the code, the
+parameters (``kit/stored.py``: a translated term as ``{"msg": key}``) and, for people
+and programs reading the JSON, the English ``reason``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from samband.kit.errors import Problem
+from samband.kit.i18n import Msg, has, msg
+from samband.kit.stored import dump_params, load_params
 from samband.planning.problem import ProblemError, format_clock, parse_clock
 
 
@@ -32,8 +40,48 @@ class Route:
 
 @dataclass(frozen=True)
 class Unassigned:
+    """A visit left out of the plan, and why: a catalogue code (``planning.*``) and its
+    parameters."""
+
     visit: str
-    reason: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.code, dict(self.params))
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (the API's and the command line's language)."""
+        return self.problem.text("en")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "visit": self.visit,
+            "code": self.code,
+            "params": dump_params(self.params),
+            "reason": self.reason,
+        }
+
+
+def skill_term(name: str) -> Msg | str:
+    """A skill or a role as a term the catalogue translates (``skill.iv_therapy``,
+    ``role.registered_nurse``); a name the catalogue does not know stays as written."""
+    for key in (f"skill.{name}", f"role.{name}"):
+        if has(key, "en"):
+            return msg(key)
+    return name
+
+
+LEGACY = "planning.left_out"  # a reason stored as an English sentence (before codes)
+
+
+def unassigned_from_dict(raw: Mapping[str, Any]) -> Unassigned:
+    """One stored left-out visit (a reason stored before codes: ``LEGACY`` with its text)."""
+    if raw.get("code"):
+        return Unassigned(str(raw["visit"]), str(raw["code"]), load_params(raw.get("params")))
+    return Unassigned(str(raw["visit"]), LEGACY, {"reason": str(raw.get("reason") or "")})
 
 
 @dataclass(frozen=True)
@@ -64,7 +112,7 @@ class Plan:
             routes.append(route)
         return {
             "routes": routes,
-            "unassigned": [{"visit": u.visit, "reason": u.reason} for u in self.unassigned],
+            "unassigned": [u.to_dict() for u in self.unassigned],
             "travel_minutes": self.travel_minutes,
         }
 
@@ -89,10 +137,8 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
             )
             for r in raw["routes"]
         )
-        unassigned = tuple(
-            Unassigned(visit=str(u["visit"]), reason=str(u["reason"])) for u in raw["unassigned"]
-        )
+        unassigned = tuple(unassigned_from_dict(u) for u in raw["unassigned"])
         travel = int(raw["travel_minutes"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ProblemError(f"the plan is malformed: {exc!r}") from None
     return Plan(routes=routes, unassigned=unassigned, travel_minutes=travel)

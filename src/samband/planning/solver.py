@@ -32,7 +32,7 @@ import pyvrp
 from pyvrp.stop import MaxRuntime
 
 from samband.planning.check import check
-from samband.planning.plan import Plan, Route, Stop, Unassigned
+from samband.planning.plan import Plan, Route, Stop, Unassigned, skill_term
 from samband.planning.problem import MAX_PRIORITY, Problem, Staff, Visit, format_clock
 from samband.planning.travel import GreatCircleTravel, TravelModel
 
@@ -45,10 +45,11 @@ UNREACHABLE = 1 << 40  # seconds; far above any day, yet safe from int64 overflo
 PRIZE_BASE = 3_600
 PREFERENCE_PENALTY = 900  # 15 minutes of travel, for a staff member who is not preferred
 
-REASON_COULD_NOT_FIT = (
-    "could not fit: no staff member with the skills had time for it inside its window "
-    "(other visits of equal or higher priority used the time)"
-)
+# The reasons a visit is left out are catalogue codes (visits.po) with parameters.
+REASON_COULD_NOT_FIT = "planning.could_not_fit"
+REASON_UNKNOWN_SKILL = "planning.skill_nobody_has"
+REASON_SKILLS_APART = "planning.skills_not_together"
+REASON_OUTSIDE_SHIFTS = "planning.outside_shifts"
 
 
 class Solver(Protocol):
@@ -87,28 +88,18 @@ def triage(problem: Problem, travel: TravelModel) -> tuple[dict[str, list[int]],
     for v in problem.visits:
         unknown = sorted(v.skills - all_skills)
         if unknown:
-            unassigned.append(
-                Unassigned(v.id, f"no staff member has the skill(s) {', '.join(unknown)}")
-            )
+            skills = [skill_term(s) for s in unknown]
+            unassigned.append(Unassigned(v.id, REASON_UNKNOWN_SKILL, {"skills": skills}))
             continue
         skilled = [i for i, s in enumerate(problem.staff) if v.skills <= s.skills]
         if not skilled:
-            unassigned.append(
-                Unassigned(
-                    v.id,
-                    f"no single staff member has all the skills {', '.join(sorted(v.skills))}",
-                )
-            )
+            skills = [skill_term(s) for s in sorted(v.skills)]
+            unassigned.append(Unassigned(v.id, REASON_SKILLS_APART, {"skills": skills}))
             continue
         able = [i for i in skilled if _fits_alone(problem.staff[i], v, travel)]
         if not able:
-            unassigned.append(
-                Unassigned(
-                    v.id,
-                    f"window {_window(v)} (+{v.duration_min} min) is outside every shift of "
-                    "the staff with the skills, travel included",
-                )
-            )
+            params = {"window": _window(v), "minutes": v.duration_min}
+            unassigned.append(Unassigned(v.id, REASON_OUTSIDE_SHIFTS, params))
             continue
         candidates[v.id] = able
     return candidates, unassigned

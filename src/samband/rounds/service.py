@@ -28,7 +28,8 @@ from samband.episodes import service as episodes
 from samband.episodes.access import episode_for, not_found, record_event
 from samband.episodes.schemas import TransitionCreate
 from samband.episodes.states import State
-from samband.kit.errors import Conflict, InvalidInput, not_visible
+from samband.kit.errors import Conflict, InvalidInput, not_visible, problem
+from samband.kit.i18n import msg
 from samband.kit.time import STOCKHOLM, local_today, utcnow
 from samband.models import Episode, Patient, Round, RoundNote, Unit, User
 from samband.monitoring import summary
@@ -98,9 +99,12 @@ def open_round(ctx: Context, unit_id: uuid.UUID, day: date | None = None) -> Rou
         raise not_found(ctx, "unit", unit_id, action="read", resource_type="round")
     if unit.organisation.kind not in ROUND_KINDS:
         raise InvalidInput(
-            f"rounds are held by hospital clinics, wards and mobile teams; {unit.name} belongs "
-            f"to a {unit.organisation.kind.replace('_', ' ')}",
-            field="unit_id",
+            problem(
+                "round.unit_not_hospital",
+                field="unit_id",
+                unit=unit.name,
+                kind=msg(f"kind.{unit.organisation.kind}"),
+            )
         )
     _require_unit_access(ctx, unit, action="read", resource_id=unit.id)
     existing = repository.round_of(ctx.session, unit.id, day)
@@ -167,33 +171,29 @@ def add_note(ctx: Context, round_id: uuid.UUID, data: RoundNoteCreate) -> RoundN
         lock=True,
     )
     if episode.responsible_unit_id != round_.unit_id:
-        raise InvalidInput(
-            f"the patient's episode is the responsibility of another unit, not {round_.unit.name}",
-            field="episode_id",
-        )
+        raise InvalidInput(problem("round.other_unit", field="episode_id", unit=round_.unit.name))
     if episode.state != State.AT_HOME:
         raise Conflict(
-            f"the episode is {episode.state}: round notes are for patients at home",
-            field="decision",
+            problem("round.not_at_home", field="decision", state=msg(f"state.{episode.state}"))
         )
     if round_.day > local_today():
-        raise Conflict(f"the round of {round_.day} has not happened yet", field="decision")
+        raise Conflict(problem("round.in_future", field="decision", day=round_.day))
     plan = repository.current_plan_version(ctx.session, episode.id)
     criteria = list(plan.content.get("discharge_criteria") or []) if plan else []
     unknown = [c for c in data.criteria_met if c not in criteria]
     if unknown:
-        allowed = "; ".join(criteria) if criteria else "none (the care plan has no criteria)"
         raise InvalidInput(
-            f"not a discharge criterion of the current care plan: {'; '.join(unknown)}. "
-            f"Criteria: {allowed}",
-            field="criteria_met",
+            problem(
+                "round.unknown_criteria",
+                field="criteria_met",
+                unknown=unknown,
+                criteria=criteria or msg("round.no_criteria"),
+            )
         )
     if data.decision == Decision.READMIT and data.ward_unit_id is None:
-        raise InvalidInput("say which ward unit admits the patient", field="ward_unit_id")
+        raise InvalidInput(problem("round.ward_unit_missing", field="ward_unit_id"))
     if data.decision != Decision.READMIT and data.ward_unit_id is not None:
-        raise InvalidInput(
-            "a ward unit is only chosen to readmit the patient", field="ward_unit_id"
-        )
+        raise InvalidInput(problem("round.ward_unit_not_wanted", field="ward_unit_id"))
 
     target = TRANSITION_OF.get(data.decision)
     if target is not None:
@@ -310,7 +310,7 @@ def _list(ctx: Context, round_: Round) -> RoundList:
                 episode=episode,
                 patient=patient,
                 day=_episode_day(episode, round_.day),
-                pathway_title=pathway.title_sv if pathway else episode.pathway,
+                pathway_title=pathway.title if pathway else episode.pathway,
                 care_contact=users.get(episode.care_contact_id)  # type: ignore[arg-type]
                 if episode.care_contact_id
                 else None,

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from samband.audit import ledger
-from samband.kit.errors import Forbidden
+from samband.kit.errors import Forbidden, problem
+from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.security.roles import Permission, permissions_of
 
@@ -40,19 +41,25 @@ class Actor:
         """The medical record (alerts, rounds, …) is not for social services: a list of it
         would only say "none" where there is data (docs/decisions/0010)."""
         if self.is_social_services:
-            raise Forbidden(
-                "municipal home care (social services) does not read the medical record; "
-                "ask the responsible unit"
-            )
+            raise Forbidden(problem("security.no_medical_record"))
 
     def can(self, permission: Permission) -> bool:
         return permission in permissions_of(self.role)
 
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
-            raise Forbidden(
-                f"a user with the role '{self.role}' may not do this ({permission.value})"
-            )
+            raise role_refusal(self.role, permission)
+
+
+def role_refusal(role: str, permission: Permission) -> Forbidden:
+    """The 403 for a role that lacks a permission: worded by the catalogue (the pages show it
+    in the reader's language), with the API's generic code ``forbidden`` (docs/api.md) and the
+    permission named in the answer."""
+    refusal = Forbidden(
+        problem("security.role_may_not", role=msg(f"role.{role}")), permission=permission.value
+    )
+    refusal.code = Forbidden.code
+    return refusal
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from samband.db import among
 from samband.models import (
     ApiToken,
     EmergencyAccess,
@@ -182,6 +184,36 @@ def emergency_clause(
     )
 
 
+def access_to_patients(
+    session: Session,
+    patient_ids: Collection[uuid.UUID],
+    *,
+    organisation_id: uuid.UUID,
+    care_provider: str,
+    user_id: uuid.UUID,
+    now: datetime,
+    days_after_end: int,
+) -> dict[uuid.UUID, tuple[bool, bool]]:
+    """For each existing patient: (through a care relationship, through emergency access),
+    in one query whatever the number of patients (a batch of measurements names many)."""
+    if not patient_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Patient.id,
+            care_relationship_clause(
+                Patient.id,
+                organisation_id=organisation_id,
+                care_provider=care_provider,
+                now=now,
+                days_after_end=days_after_end,
+            ),
+            emergency_clause(Patient.id, user_id, now),
+        ).where(among(session, Patient.id, patient_ids))
+    )
+    return {pid: (bool(related), bool(emergency)) for pid, related, emergency in rows.tuples()}
+
+
 def access_to_patient(
     session: Session,
     patient_id: uuid.UUID,
@@ -192,22 +224,21 @@ def access_to_patient(
     now: datetime,
     days_after_end: int,
 ) -> tuple[bool, bool, bool]:
-    """(exists, through a care relationship, through emergency access) for one patient."""
-    row = session.execute(
-        select(
-            care_relationship_clause(
-                Patient.id,
-                organisation_id=organisation_id,
-                care_provider=care_provider,
-                now=now,
-                days_after_end=days_after_end,
-            ),
-            emergency_clause(Patient.id, user_id, now),
-        ).where(Patient.id == patient_id)
-    ).first()
-    if row is None:
+    """(exists, through a care relationship, through emergency access) for one patient: the
+    same query as for many (``access_to_patients``)."""
+    found = access_to_patients(
+        session,
+        [patient_id],
+        organisation_id=organisation_id,
+        care_provider=care_provider,
+        user_id=user_id,
+        now=now,
+        days_after_end=days_after_end,
+    )
+    if patient_id not in found:
         return False, False, False
-    return True, bool(row[0]), bool(row[1])
+    related, emergency = found[patient_id]
+    return True, related, emergency
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from samband.config import get_settings
-from samband.kit.errors import Forbidden, Unauthenticated, not_visible
+from samband.kit.errors import Unauthenticated, not_visible
 from samband.kit.time import utcnow
 from samband.models import ApiToken, Organisation, User
 from samband.security import repository
-from samband.security.context import Actor, Context
+from samband.security.context import Actor, Context, role_refusal
 from samband.security.repository import Visibility
 from samband.security.roles import Permission
 
@@ -146,7 +147,7 @@ def require_patient_access(
 
     if not actor.can(permission):
         log(False, reason=f"role {actor.role} lacks {permission.value}")
-        raise Forbidden(f"a user with the role '{actor.role}' may not do this ({permission.value})")
+        raise role_refusal(actor.role, permission)
     if record and actor.is_social_services:
         log(False, reason="municipal home care (social services) does not read the medical record")
         raise not_visible(what)
@@ -199,6 +200,47 @@ def require_patient_access(
         log(False, reason="no care relationship" if exists else "no such patient")
         raise not_visible(what)
     log(True, emergency=emergency and not related)
+
+
+def require_patients_access(
+    ctx: Context,
+    patient_ids: Sequence[uuid.UUID],
+    *,
+    action: str,
+    resource_type: str,
+    now: datetime | None = None,
+) -> uuid.UUID | None:
+    """The batch form of ``require_patient_access``'s care-relationship check (the role's
+    permission is the caller's to check first): every patient is looked up in one query and
+    logged once, allowed or not; the first refused patient is returned (None: all allowed),
+    for the caller to answer 404 naming it as the request did."""
+    actor = ctx.actor
+    access = repository.access_to_patients(
+        ctx.session,
+        patient_ids,
+        organisation_id=actor.organisation_id,
+        care_provider=actor.care_provider,
+        user_id=actor.user_id,
+        now=now or utcnow(),
+        days_after_end=get_settings().care_relationship_days_after_end,
+    )
+    refused: uuid.UUID | None = None
+    for patient_id in dict.fromkeys(patient_ids):
+        related, emergency = access.get(patient_id, (False, False))
+        allowed = related or emergency
+        ctx.log.record(
+            patient_id=patient_id,
+            action=action,
+            resource_type=resource_type,
+            allowed=allowed,
+            emergency=emergency and not related,
+            reason=None
+            if allowed
+            else ("no care relationship" if patient_id in access else "no such patient"),
+        )
+        if not allowed and refused is None:
+            refused = patient_id
+    return refused
 
 
 def patient_named(session: Session, ids: dict[str, uuid.UUID]) -> uuid.UUID | None:

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from samband.episodes.access import episode_for, record_event
 from samband.episodes.states import OPEN_STATES
-from samband.kit.errors import Conflict, Unauthenticated
+from samband.kit.errors import Conflict, Unauthenticated, problem
+from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.models import ApiToken, Episode
 from samband.security import repository as security_repository
@@ -65,8 +66,11 @@ def pair(ctx: Context, episode_id: uuid.UUID) -> Pairing:
     )
     if episode.state not in OPEN_STATES:
         raise Conflict(
-            f"the episode is {episode.state}: a tablet is paired for an open episode",
-            field="episode_id",
+            problem(
+                "selfreport.episode_not_open",
+                field="episode_id",
+                state=msg(f"state.{episode.state}"),
+            )
         )
     now = utcnow()
     secret = secrets.token_urlsafe(32)
@@ -91,10 +95,10 @@ def authenticate(session: Session, episode_id: uuid.UUID, secret: str) -> Actor:
     """The staff member who paired this tablet with the episode, or Unauthenticated."""
     stored = security_repository.get_token(session, _digest(episode_id, secret))
     if stored is None or stored.expires_at <= utcnow():
-        raise Unauthenticated("this tablet is not paired with the episode, or no longer")
+        raise Unauthenticated(problem("selfreport.not_paired"))
     user = security_repository.get_user(session, stored.user_id)
     if user is None or not user.active:
-        raise Unauthenticated("the account that paired this tablet is deactivated")
+        raise Unauthenticated(problem("selfreport.pairing_account_deactivated"))
     return actor_of(user)
 
 

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from samband.deps import ContextDep
-from samband.visits import service
+from samband.kit.i18n import plain
+from samband.visits import dayplans, service, shifts
 from samband.visits.schedule import LOCAL
 from samband.visits.schemas import (
     DayPlanCreate,
@@ -95,7 +96,7 @@ def change_visit_status(ctx: ContextDep, visit_id: uuid.UUID, data: VisitStatusC
 )
 def save_shift(ctx: ContextDep, data: ShiftCreate) -> ShiftRead:
     """A staff member's shift on a date, in local time (replaces the one they had)."""
-    return _shift(service.save_shift(ctx, data))
+    return _shift(shifts.save_shift(ctx, data))
 
 
 @router.get("/shifts", response_model=list[ShiftRead])
@@ -106,7 +107,7 @@ def list_shifts(
     ] = None,
 ) -> list[ShiftRead]:
     """The date's shifts of your organisation's staff."""
-    return [_shift(s) for s in service.list_shifts(ctx, day)]
+    return [_shift(s) for s in shifts.list_shifts(ctx, day)]
 
 
 @router.post(
@@ -119,14 +120,14 @@ def create_day_plan(
     ctx: ContextDep,
     data: DayPlanCreate,
     response: Response,
-    seconds: Seconds = service.DEFAULT_SECONDS,
+    seconds: Seconds = dayplans.DEFAULT_SECONDS,
 ) -> DayPlanRead:
     """Plan the date: the organisations' open visits are assigned to staff with a shift and
     routed (PyVRP). Answered at once (202) with the plan (``solve_status`` queued) and its
     address in ``Location``: poll GET /day-plans/{id} until ``solve_status`` is done (the
     routes, and the visits that cannot be made with the reason) or failed (``solve_error``).
     The plan is a draft until published."""
-    view = service.create_day_plan(ctx, data, seconds)
+    view = dayplans.create_day_plan(ctx, data, seconds)
     response.headers["Location"] = f"/api/v1/day-plans/{view.plan.id}"
     return _plan(view)
 
@@ -154,20 +155,20 @@ def list_day_plans(
             published_at=p.published_at,
             updated_at=p.updated_at,
         )
-        for p in service.list_day_plans(ctx, day)
+        for p in dayplans.list_day_plans(ctx, day)
     ]
 
 
 @router.get("/day-plans/{plan_id}", response_model=DayPlanRead, responses=_REFUSALS)
 def get_day_plan(ctx: ContextDep, plan_id: uuid.UUID) -> DayPlanRead:
     """The plan's routes per staff member (docs/planning-format.md) and its unassigned visits."""
-    return _plan(service.get_day_plan(ctx, plan_id))
+    return _plan(dayplans.get_day_plan(ctx, plan_id))
 
 
 @router.post("/day-plans/{plan_id}/publish", response_model=DayPlanRead, responses=_REFUSALS)
 def publish_day_plan(ctx: ContextDep, plan_id: uuid.UUID) -> DayPlanRead:
     """Publish a draft: each visit gets its staff member and planned start."""
-    return _plan(service.publish(ctx, plan_id))
+    return _plan(dayplans.publish(ctx, plan_id))
 
 
 @router.post(
@@ -180,14 +181,14 @@ def replan_day_plan(
     ctx: ContextDep,
     plan_id: uuid.UUID,
     response: Response,
-    seconds: Seconds = service.DEFAULT_SECONDS,
+    seconds: Seconds = dayplans.DEFAULT_SECONDS,
 ) -> DayPlanRead:
     """Plan again from the visits as they are now (new, cancelled, started, done). Started and
     done visits keep their staff and time; the others prefer their current staff member. A
     published plan's new assignments take effect as soon as the solve is done. Answered at
     once (202, ``Location``): poll GET /day-plans/{id} as after POST /day-plans; 409 while
     the plan is being made. A replan clears the plan's out-of-date mark."""
-    view = service.replan(ctx, plan_id, seconds)
+    view = dayplans.replan(ctx, plan_id, seconds)
     response.headers["Location"] = f"/api/v1/day-plans/{plan_id}"
     return _plan(view)
 
@@ -229,7 +230,7 @@ def _visit(view: service.VisitView) -> VisitRead:
     )
 
 
-def _shift(view: service.ShiftView) -> ShiftRead:
+def _shift(view: shifts.ShiftView) -> ShiftRead:
     s, u = view.shift, view.user
     return ShiftRead(
         id=s.id,
@@ -249,7 +250,7 @@ def _shift(view: service.ShiftView) -> ShiftRead:
     )
 
 
-def _plan(view: service.DayPlanView) -> DayPlanRead:
+def _plan(view: dayplans.DayPlanView) -> DayPlanRead:
     plan = view.plan
     return DayPlanRead(
         id=plan.id,
@@ -259,6 +260,7 @@ def _plan(view: service.DayPlanView) -> DayPlanRead:
         version=plan.version,
         solve_status=plan.solve_status,
         solve_error=plan.solve_error,
+        solve_error_code=view.solve_problem.code if view.solve_problem else None,
         out_of_date=plan.out_of_date_at is not None,
         out_of_date_reasons=[OutOfDateRead(**r) for r in plan.out_of_date_reasons or []],
         travel_minutes=plan.travel_minutes,
@@ -286,7 +288,12 @@ def _plan(view: service.DayPlanView) -> DayPlanRead:
         ],
         unassigned=[
             UnassignedRead(
-                visit=u.visit.id, patient_id=u.visit.patient_id, what=u.visit.what, reason=u.reason
+                visit=u.visit.id,
+                patient_id=u.visit.patient_id,
+                what=u.visit.what,
+                reason=u.reason,
+                code=u.problem.code,
+                params={k: plain(v) for k, v in u.problem.params.items()},
             )
             for u in view.unassigned
         ],

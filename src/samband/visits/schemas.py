@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -201,7 +201,9 @@ class UnassignedRead(BaseModel):
     visit: uuid.UUID
     patient_id: uuid.UUID
     what: str
-    reason: str
+    reason: str = Field(description="why the visit was left out, in English")
+    code: str = Field(description="the reason's stable code, e.g. planning.could_not_fit")
+    params: dict[str, Any] = Field(default_factory=dict, description="the reason's parameters")
 
 
 class OutOfDateRead(BaseModel):
@@ -224,6 +226,9 @@ class DayPlanRead(BaseModel):
         "there) or failed (solve_error says why)"
     )
     solve_error: str | None
+    solve_error_code: str | None = Field(
+        default=None, description="the failure's stable code, e.g. dayplan.solver_failed"
+    )
     out_of_date: bool = Field(
         description="visits of the plan were cancelled since it was made: replan it"
     )

@@ -24,7 +24,6 @@ from samband.security.context import Context
 from samband.security.roles import Role
 from samband.web.base import FormErrors, WebContext, language, parse_form, render
 from samband.web.i18n import keys, translate
-from samband.web.reasons import reason_text
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
@@ -88,7 +87,7 @@ def _run(ctx: Context, action: Callable[[], T], lang: str) -> tuple[T | None, Fo
     except SambandError as exc:
         if isinstance(exc, Forbidden) or (isinstance(exc, NotFound) and exc.field is None):
             raise  # not an administrator, or not a user of theirs: the 403 / 404 page
-        return None, FormErrors({exc.field or "": reason_text(exc.message, lang)}), exc.status_code
+        return None, FormErrors({exc.field or "": exc.text(lang)}), exc.status_code
 
 
 def _notice(request: Request) -> str | None:

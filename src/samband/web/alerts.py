@@ -19,11 +19,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samband.alerts import service as alerts
-from samband.alerts.rules import ACTIVE, Action, Status, allowed_moves
+from samband.alerts.rules import ACTIVE, Action, Status, allowed_moves, entry_note
 from samband.alerts.schemas import AlertAcknowledge, AlertActionCreate, AlertClose
 from samband.alerts.service import AlertView
 from samband.episodes import service as episodes
 from samband.episodes.states import State
+from samband.kit.errors import Problem
 from samband.kit.time import utcnow
 from samband.models import ObservationSet
 from samband.oncall import service as oncall
@@ -34,7 +35,6 @@ from samband.security.roles import Permission
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.flow import FormData, blank, error_status, notice_of
 from samband.web.i18n import translate
-from samband.web.reasons import reason_text
 from samband.web.vitals import news2_rows
 
 router = APIRouter(include_in_schema=False)
@@ -138,7 +138,7 @@ def _alert_page(
     errors: FormErrors | None = None,
     values: dict[str, Any] | None = None,
     *,
-    refused: str | None = None,
+    refused: Problem | str | None = None,
     status_code: int | None = None,
 ) -> HTMLResponse:
     lang = language(request)
@@ -149,11 +149,6 @@ def _alert_page(
     wards = [w for w in rounds.ward_units(ctx) if w.beds > 0]
     sets: list[ObservationSet] = detail.observations
     errors = errors or FormErrors()
-    if errors:
-        errors = FormErrors(
-            {k: reason_text(v, lang) for k, v in errors.fields.items()},
-            reasons=[reason_text(r, lang) for r in errors.reasons],
-        )
     default_ward = next(
         (str(w.unit.id) for w in wards if w.unit.id == episode.responsible_unit_id),
         str(wards[0].unit.id) if wards else "",
@@ -178,7 +173,9 @@ def _alert_page(
         names=_names(ctx, view),
         errors=errors,
         values=values or {"ward_unit_id": default_ward},
-        refused=reason_text(refused, lang) if refused else None,
+        refused=refused,
+        history=[(entry, entry_note(entry)) for entry in reversed(alert.history or [])],
+        admission_reason=entry_note(alert.admission) if alert.admission else None,
         actions=[a.value for a in ACTIONS],
         notice=notice_of(request),
         minutes=minutes_since(alert.created_at),

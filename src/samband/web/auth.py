@@ -16,6 +16,7 @@ from samband.security import service as security
 from samband.web import csrf
 from samband.web.base import LANGUAGE_COOKIE, SESSION_COOKIE, language, render
 from samband.web.i18n import LANGUAGES, translate
+from samband.web.nav import landing_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,10 @@ def login(
         return page
     assert result.user is not None  # noqa: S101 - a result is a user or a refusal
     issued = security.issue_token(unit.session, result.user, kind="session")
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    destination = _safe_next(next)
+    if destination == "/":  # no page asked for: the role's own first page (web/nav.py)
+        destination = landing_path(security.actor_of(result.user))
+    response = RedirectResponse(destination, status_code=303)
     set_session_cookie(response, issued.access_token)
     csrf.renew(request, response)  # a new CSRF token with the new session
     return response

@@ -20,16 +20,18 @@ from jinja2 import pass_context
 from pydantic import BaseModel, ValidationError
 
 from samband.deps import Unit
-from samband.kit.errors import Forbidden, NotFound, Problem, SambandError, Unauthenticated, texts
 from samband.kit import i18n
+from samband.kit.errors import Forbidden, NotFound, Problem, SambandError, Unauthenticated, texts
 from samband.kit.i18n import Msg
 from samband.kit.time import STOCKHOLM
-from samband.pathways.definition import registry
+from samband.pathways.definition import pathway_name
+from samband.patientcopy.plain import when_text
 from samband.security import service as security
 from samband.security.context import Context
 from samband.web.csrf import csrf_field
 from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
-from samband.web.nav import nav_links
+from samband.web.nav import current_link, nav_links
+from samband.web.recorded import event_note, relation_text
 from samband.web.reasons import reason_text
 
 HERE = Path(__file__).parent
@@ -73,14 +75,12 @@ def _decimal(value: float | None, lang: str) -> str:
 
 
 def _checklist_label(item: Any, lang: str) -> str:
-    """A checklist item's label in the user's language (the pathway's label_sv in Swedish)."""
-    pathway = registry().get(item.episode.pathway)
-    label = pathway.checklist_label(item.key, lang) if pathway else None
-    return label or str(item.label)
+    """A checklist item's label (English, from the pathway) in the user's language."""
+    return i18n.source(str(item.label), lang)
 
 
 def _criterion_text(criterion: Any, lang: str) -> str:
-    return str(criterion.text_sv if lang == "sv" and criterion.text_sv else criterion.text)
+    return i18n.source(str(criterion.text), lang)
 
 
 def _reason(value: Any, lang: str) -> str:
@@ -118,6 +118,15 @@ templates.env.filters["number"] = _number
 templates.env.filters["checklist_label"] = _checklist_label
 templates.env.filters["reason"] = _reason
 templates.env.filters["criterion_text"] = _criterion_text
+# a text from configuration (pathway YAML, written in English) in the page's language
+templates.env.filters["source"] = i18n.source
+# a pathway's short name by its key ("KOL"), never the key itself ("copd")
+templates.env.filters["pathway_name"] = pathway_name
+# a schedule of the plan in words ("3 times a day" → "3 gånger om dagen")
+templates.env.filters["schedule"] = when_text
+# recorded texts in the page's language: a timeline event's note, a next of kin's relation
+templates.env.filters["event_note"] = event_note
+templates.env.filters["relation"] = relation_text
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
 templates.env.filters["decimal"] = _decimal
@@ -125,6 +134,7 @@ templates.env.filters["activity"] = activity_text
 templates.env.filters["skill"] = skill_text
 # the navigation shows each role only the pages it can use (web/nav.py)
 templates.env.globals["nav_links"] = nav_links
+templates.env.globals["current_link"] = current_link
 
 
 # {{ csrf_field() }}: the hidden CSRF input every <form method="post"> carries (web/csrf.py)
@@ -238,6 +248,10 @@ def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErro
         errors = FormErrors()
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]) or ""
+            found = (error.get("ctx") or {}).get("problem")  # a schema's problem (a code)
+            if isinstance(found, Problem):
+                errors.fields.setdefault(name, found)
+                continue
             message = str(error["msg"]).removeprefix("Value error, ")
             errors.fields.setdefault(name, message)
         return None, errors

@@ -25,12 +25,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from samband.kit.errors import NotFound
+from samband.kit.errors import NotFound, problem
 from samband.kit.time import local_today, utcnow
 from samband.models import Patient
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.visits import service
+from samband.visits import dayplans, service, shifts
 from samband.visits.schemas import DayPlanCreate, GenerateVisits, StatusMove, VisitStatusChange
 from samband.web import routemap
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
@@ -68,10 +68,10 @@ class MarkForm(BaseModel):
 class RouteCard:
     """One staff member's route as the page lists it, in the map's colour and dash."""
 
-    route: service.PlanRoute
+    route: dayplans.PlanRoute
     colour: str
     dash: str
-    shift: service.ShiftView | None
+    shift: shifts.ShiftView | None
 
 
 # -- the day plan ----------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def day_plan_page(request: Request, ctx: WebContext) -> HTMLResponse:
             day = date.fromisoformat(raw)
         except ValueError:
             errors.fields["date"] = translate("dayplan.bad_date", language(request))
-    view = service.latest_day_plan(ctx, day)
+    view = dayplans.latest_day_plan(ctx, day)
     status_code = 422 if errors else 200
     return _page(request, ctx, day, view, errors=errors, date_value=raw, status_code=status_code)
 
@@ -97,19 +97,19 @@ def plan_day(request: Request, ctx: WebContext, form: FormData) -> Response:
     data, errors = parse_form(PlanDayForm, {"date": form.get("date") or None})
     if data is None:
         day = local_today()
-        view = service.latest_day_plan(ctx, day)
+        view = dayplans.latest_day_plan(ctx, day)
         return _page(request, ctx, day, view, errors=_refusal(errors), status_code=422)
     planned, errors = attempt(ctx, lambda: _plan_the_day(ctx, data.date))
     if planned is not None:
         return _back(planned.plan.id, "day_planning")
-    view = service.latest_day_plan(ctx, data.date)
+    view = dayplans.latest_day_plan(ctx, data.date)
     errors = _refusal(errors)
     return _page(request, ctx, data.date, view, errors=errors, status_code=error_status(errors))
 
 
 @router.get("/day-plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> HTMLResponse:
-    view = service.get_day_plan(ctx, plan_id)
+    view = dayplans.get_day_plan(ctx, plan_id)
     notice = request.query_params.get("notice")
     return _page(
         request,
@@ -122,7 +122,7 @@ def plan_page(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> HTMLResp
 
 @router.post("/day-plans/{plan_id}/publish", response_model=None)
 def publish(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> Response:
-    published, errors = attempt(ctx, lambda: service.publish(ctx, plan_id))
+    published, errors = attempt(ctx, lambda: dayplans.publish(ctx, plan_id))
     if published is not None:
         return _back(plan_id, "day_published")
     return _again(request, ctx, plan_id, errors)
@@ -155,14 +155,14 @@ def mark_visit(
 @router.get("/day-plans/{plan_id}/print", response_class=HTMLResponse)
 def print_sheets(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> HTMLResponse:
     """One A4 page per staff member (``?staff=<id>``: only theirs)."""
-    view = service.get_day_plan(ctx, plan_id)
-    details = service.plan_details(ctx, view)
+    view = dayplans.get_day_plan(ctx, plan_id)
+    details = dayplans.plan_details(ctx, view)
     staff = request.query_params.get("staff")
     cards = _cards(view, details)
     if staff:
         cards = [c for c in cards if str(c.route.staff_id) == staff]
         if not cards:
-            raise NotFound(f"staff member {staff} has no route in day plan {plan_id}")
+            raise NotFound(problem("dayplan.staff_without_route", staff=staff, plan=str(plan_id)))
     return render(
         request,
         "day_plan_print.html",
@@ -177,17 +177,17 @@ def print_sheets(request: Request, ctx: WebContext, plan_id: uuid.UUID) -> HTMLR
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _plan_the_day(ctx: Context, day: date) -> service.DayPlanView:
+def _plan_the_day(ctx: Context, day: date) -> dayplans.DayPlanView:
     service.generate(ctx, GenerateVisits(date=day))
-    return service.create_day_plan(ctx, DayPlanCreate(date=day), SOLVE_SECONDS)
+    return dayplans.create_day_plan(ctx, DayPlanCreate(date=day), SOLVE_SECONDS)
 
 
-def _replan(ctx: Context, plan_id: uuid.UUID) -> service.DayPlanView:
+def _replan(ctx: Context, plan_id: uuid.UUID) -> dayplans.DayPlanView:
     """Make the visits the care plans now ask for, then solve the plan again."""
-    plan = service.get_day_plan(ctx, plan_id).plan
+    plan = dayplans.get_day_plan(ctx, plan_id).plan
     orgs = [uuid.UUID(o) for o in plan.organisation_ids]
     service.generate(ctx, GenerateVisits(date=plan.date, organisation_ids=orgs))
-    return service.replan(ctx, plan_id, SOLVE_SECONDS)
+    return dayplans.replan(ctx, plan_id, SOLVE_SECONDS)
 
 
 def _back(plan_id: uuid.UUID, notice: str, anchor: str = "") -> RedirectResponse:
@@ -197,7 +197,7 @@ def _back(plan_id: uuid.UUID, notice: str, anchor: str = "") -> RedirectResponse
 
 def _again(request: Request, ctx: Context, plan_id: uuid.UUID, errors: FormErrors) -> HTMLResponse:
     """The plan's page again with the refusal (the refused step wrote nothing)."""
-    view = service.get_day_plan(ctx, plan_id)
+    view = dayplans.get_day_plan(ctx, plan_id)
     errors = _refusal(errors)
     status_code = error_status(errors)
     return _page(request, ctx, view.plan.date, view, errors=errors, status_code=status_code)
@@ -214,7 +214,7 @@ def _page(
     request: Request,
     ctx: Context,
     day: date,
-    view: service.DayPlanView | None,
+    view: dayplans.DayPlanView | None,
     *,
     errors: FormErrors | None = None,
     notice: str | None = None,
@@ -227,15 +227,15 @@ def _page(
     patients: dict[uuid.UUID, Patient] = {}
     plans = []
     if view is not None:
-        details = service.plan_details(ctx, view)
+        details = dayplans.plan_details(ctx, view)
         patients = details.patients
         cards = _cards(view, details)
         route_map = _map(cards, view, patients, lang)
-        plans = service.list_day_plans(ctx, view.plan.date)
+        plans = dayplans.list_day_plans(ctx, view.plan.date)
     actor = ctx.actor
     planner = actor.can(Permission.EPISODE_UPDATE)
     on_its_date = view is not None and view.plan.date == local_today()
-    solving = view is not None and view.plan.solve_status in service.SOLVING
+    solving = view is not None and view.plan.solve_status in dayplans.SOLVING
     if solving and notice in ("notice.day_planning", "notice.day_replanning"):
         notice = None  # the page says it is being made
     return render(
@@ -276,7 +276,7 @@ def _page(
     )
 
 
-def _cards(view: service.DayPlanView, details: service.PlanDetails) -> list[RouteCard]:
+def _cards(view: dayplans.DayPlanView, details: dayplans.PlanDetails) -> list[RouteCard]:
     return [
         RouteCard(route, *routemap.style(index), details.shifts.get(route.staff_id))
         for index, route in enumerate(view.routes)
@@ -295,7 +295,7 @@ def _name(patient: Patient | None) -> str:
 
 def _map(
     cards: list[RouteCard],
-    view: service.DayPlanView,
+    view: dayplans.DayPlanView,
     patients: dict[uuid.UUID, Patient],
     lang: str,
 ) -> routemap.RouteMap | None:

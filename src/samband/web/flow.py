@@ -22,7 +22,7 @@ from samband.episodes import service as episodes
 from samband.episodes import statemachine as sm
 from samband.episodes.schemas import ChecklistSign, ContactCreate, EpisodeUpdate, TransitionCreate
 from samband.episodes.states import OPEN_STATES, State
-from samband.kit.errors import NotFound
+from samband.kit.errors import NotFound, Problem
 from samband.kit.text import ascii_int, is_ascii_digits
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.medications import service as medications
@@ -51,6 +51,11 @@ TRANSITION_FORMS = (
     State.WITHDRAWN,
 )
 REASON_REQUIRED = {State.READMITTED, State.DECEASED, State.WITHDRAWN}
+# Steps that cannot be undone: the form asks "are you sure?" on a page of its own (server
+# side: a POST without ``confirmed`` shows the confirmation, not the result).
+CONFIRMED = {State.READMITTED, State.DECEASED, State.WITHDRAWN}
+# Gates: steps whose conditions are recorded on the episode; the pages list what is missing.
+GATES = (State.PLANNED, State.AT_HOME)
 NOTICES = {
     "form_already_sent",
     "registered",
@@ -194,6 +199,53 @@ def actions_for(ctx: Context, episode: Episode) -> list[Action]:
     if state == State.AT_HOME and actor.can(Permission.EPISODE_UPDATE):
         found.append(Action(f"{base}/contact", "action.contact"))
     # The state changes first, the rest in a stable order.
+    return found
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing missing before a gate, and where it is fixed (None: not by this user)."""
+
+    problem: Problem
+    href: str | None
+
+
+def _fix_path(problem: Problem, episode: Episode) -> str:
+    """Where the thing a gate's problem names is fixed (by the problem's code)."""
+    base = f"/episodes/{episode.id}"
+    code = problem.code
+    if code.startswith("checklist."):
+        label = str(problem.params.get("item", ""))
+        key = next((i.key for i in episode.checklist if i.label == label), "")
+        return f"{base}/checklist#item-{key}" if key else f"{base}/checklist#checklist"
+    if code.startswith("carerequest."):
+        return f"{base}/care-request"
+    if "acknowledged" in code:
+        return f"{base}/care-plan#acknowledge"
+    if "care_plan" in code or "discharge_criteria" in code:
+        return f"{base}/care-plan"
+    if "care_contact" in code or "physician" in code:
+        return f"{base}/details"
+    return f"/patients/{episode.patient_id}"
+
+
+def missing_before(
+    ctx: Context, episode: Episode, actions: list[Action]
+) -> dict[str, list[Missing]]:
+    """For each gate among the actions (by its state), what is missing, each with a link to
+    the page where it is fixed when the user can use that page (the checklist can always be
+    read; the others are the user's actions)."""
+    usable = {a.href for a in actions} | {f"/episodes/{episode.id}/checklist"}
+    found: dict[str, list[Missing]] = {}
+    for action in actions:
+        target = next((g for g in GATES if action.href.endswith(f"/transition/{g.value}")), None)
+        if target is None:
+            continue
+        missing = []
+        for problem in episodes.blockers(ctx, episode, target):
+            path = _fix_path(problem, episode)
+            missing.append(Missing(problem, path if path.split("#")[0] in usable else None))
+        found[target.value] = missing
     return found
 
 
@@ -584,18 +636,69 @@ def stop_medication(
 
 
 def _checklist_page(
-    request: Request, ctx: Context, episode: Episode, errors: FormErrors | None = None
+    request: Request,
+    ctx: Context,
+    episode: Episode,
+    errors: FormErrors | None = None,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     items = episodes.checklist(ctx, episode.id)
     names = organisations.user_names(ctx, {i.signed_by_id for i in items})
+    signable = [i for i in items if not i.done and ctx.actor.role in i.signer_roles]
     return episode_page(
-        request, ctx, "flow_checklist.html", episode, errors=errors, items=items, names=names
+        request,
+        ctx,
+        "flow_checklist.html",
+        episode,
+        errors=errors,
+        values=values,
+        items=items,
+        names=names,
+        signable={i.key for i in signable} if ctx.actor.can(Permission.CHECKLIST_SIGN) else set(),
     )
 
 
 @router.get("/episodes/{episode_id}/checklist", response_class=HTMLResponse)
 def checklist_form(request: Request, ctx: WebContext, episode_id: uuid.UUID) -> HTMLResponse:
     return _checklist_page(request, ctx, episodes.get(ctx, episode_id))
+
+
+def _back_to_checklist(episode_id: uuid.UUID, anchor: str = "checklist") -> RedirectResponse:
+    """Back to the checklist where the user was (its anchor), not to the top of the page."""
+    return RedirectResponse(
+        f"/episodes/{episode_id}/checklist?notice=signed#{anchor}", status_code=303
+    )
+
+
+@router.post("/episodes/{episode_id}/checklist/sign", response_model=None)
+def sign_items(
+    request: Request, ctx: WebContext, episode_id: uuid.UUID, form: FormData
+) -> Response:
+    """Sign every ticked item at once (``sign_<key>``, each with its own ``note_<key>``): all
+    of them or, if one is refused, none."""
+    episode = episodes.get(ctx, episode_id)
+    keys = [i.key for i in episode.checklist if form.get(f"sign_{i.key}") == "on"]
+    errors = FormErrors()
+    signs: list[tuple[str, ChecklistSign]] = []
+    for key in keys:
+        data, parse_errors = parse_form(ChecklistSign, {"note": blank(form.get(f"note_{key}"))})
+        for message in parse_errors.fields.values():  # the note is the only field
+            errors.fields.setdefault(f"note_{key}", message)
+        if data is not None:
+            signs.append((key, data))
+    if not keys:
+        errors.fields[""] = text(request, "check.choose_items")
+    if not errors:
+
+        def sign_all() -> int:
+            for key, data in signs:
+                episodes.sign_item(ctx, episode_id, key, data)
+            return len(signs)
+
+        done, errors = attempt(ctx, sign_all)
+        if done is not None:
+            return _back_to_checklist(episode_id)
+    return _checklist_page(request, ctx, episodes.get(ctx, episode_id), errors, form)
 
 
 @router.post("/episodes/{episode_id}/checklist/{key}/sign", response_model=None)
@@ -606,7 +709,7 @@ def sign_item(
     if data is not None:
         done, errors = attempt(ctx, lambda: episodes.sign_item(ctx, episode_id, key, data))
         if done is not None:
-            return back(f"/episodes/{episode_id}/checklist", "signed")
+            return _back_to_checklist(episode_id, f"item-{key}")
     errors = remap(errors, lambda n: f"note_{key}")
     return _checklist_page(request, ctx, episodes.get(ctx, episode_id), errors)
 
@@ -626,6 +729,12 @@ def _target(value: str) -> State:
     return target
 
 
+def _discharge_criteria(ctx: Context, episode: Episode) -> list[str]:
+    """The current care plan's discharge criteria (as written in the plan)."""
+    views = careplans.list_for_episode(ctx, episode.id)
+    return list(views[0].version.content.get("discharge_criteria", [])) if views else []
+
+
 def _transition_page(
     request: Request,
     ctx: Context,
@@ -633,18 +742,37 @@ def _transition_page(
     target: State,
     errors: FormErrors | None = None,
     values: dict[str, Any] | None = None,
+    *,
+    confirm: bool = False,
+    unmet: list[str] | None = None,
 ) -> HTMLResponse:
     wards = organisations.units(ctx, kinds=HOSPITAL_KINDS) if target == State.READMITTED else []
+    criteria = _discharge_criteria(ctx, episode) if target == State.DISCHARGED else []
+    if values is None:
+        values = {"use_reserved_bed": "on"}
+        values.update({f"met_{i}": "" for i in range(len(criteria))})
+    missing = (
+        missing_before(ctx, episode, actions_for(ctx, episode)).get(target.value, [])
+        if target in GATES and not confirm
+        else []
+    )
     return episode_page(
         request,
         ctx,
         "flow_transition.html",
         episode,
         errors=errors,
-        values=values if values is not None else {"use_reserved_bed": "on"},
+        values=values,
         target=target,
         reason_required=target in REASON_REQUIRED,
         wards=wards,
+        ward_names={str(u.id): f"{u.name} · {u.organisation.name}" for u in wards},
+        criteria=criteria,
+        missing=missing,
+        confirm=confirm,
+        unmet=unmet or [],
+        # what the confirmation page sends again, as it was typed
+        carried={k: v for k, v in values.items() if k not in ("confirmed", "edit")},
     )
 
 
@@ -678,9 +806,24 @@ def transition(
         if expected not in ("yes", "no"):
             errors.fields["death_expected"] = text(request, "form.answer_yes_no")
         body["death_expected"] = expected == "yes"
+    unmet: list[str] = []
+    if state == State.DISCHARGED:
+        criteria = _discharge_criteria(ctx, episodes.get(ctx, episode_id))
+        unmet = [c for i, c in enumerate(criteria) if form.get(f"met_{i}") != "on"]
+        if unmet:
+            body["unmet_discharge_criteria"] = unmet
     data, parse_errors = parse_form(TransitionCreate, body)
     errors = merge(errors, parse_errors)
-    if not errors and data is not None:
+    confirmed = form.get("confirmed") == "yes"
+    if not errors and data is not None and form.get("edit") != "yes":
+        episode = episodes.get(ctx, episode_id)
+        mine = any(a.href.endswith(f"/transition/{state.value}") for a in actions_for(ctx, episode))
+        if mine and not confirmed and (state in CONFIRMED or unmet):
+            # ask first: the same values again, with "yes, I am sure" (a step that is not the
+            # user's to take is refused by the service below, as before)
+            return _transition_page(
+                request, ctx, episode, state, values=form, confirm=True, unmet=unmet
+            )
         done, errors = attempt(ctx, lambda: episodes.transition(ctx, episode_id, data))
         if done is not None:
             return back(patient_path(done), f"to_{state.value}")

@@ -5,6 +5,8 @@ pages it can use, so no role meets a dead link.
 - an auditor: the access log (Åtkomstlogg), and lands there;
 - an analyst: the outcomes (Uppföljning), and lands there;
 - an administrator: the users of their care provider (Användare), and lands there;
+- a municipal home health care nurse or assistant nurse: lands on *Mina besök idag*
+  (/my-visits), her own visits of the day, after login; the overview stays in reach;
 - municipal home care (social services, SoL): its patients and the care requests sent to it,
   and lands on those requests; it reads no medical record, so the overview, alerts, rounds
   and outcomes would only say "none" where there is data (docs/decisions/0010).
@@ -13,7 +15,7 @@ pages it can use, so no role meets a dead link.
 from __future__ import annotations
 
 from samband.security.context import Actor
-from samband.security.roles import Permission, Role
+from samband.security.roles import OrganisationKind, Permission, Role
 
 CLINICAL = (
     ("/", "nav.overview"),
@@ -30,6 +32,8 @@ OUTCOMES = "/outcomes"
 REQUESTS = "/care-requests"
 ON_CALL = "/on-call"
 NOTIFICATIONS = "/notifications"
+MY_VISITS = "/my-visits"  # Mina besök idag: the municipal nurse's own visits (issue 12)
+MUNICIPAL_VISITING = (Role.REGISTERED_NURSE, Role.ASSISTANT_NURSE)
 SOCIAL_SERVICES = (
     ("/patients", "nav.patients"),
     ("/care-requests", "nav.requests"),
@@ -45,6 +49,8 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
         links.extend(SOCIAL_SERVICES)
     elif actor.can(Permission.PATIENT_READ):
         links.extend(CLINICAL)
+        if actor.can(Permission.VISIT_UPDATE):  # staff who make home visits: their own
+            links.insert(1, (MY_VISITS, "nav.my_visits"))
     elif actor.role == Role.ANALYST:
         links.append((OUTCOMES, "nav.outcomes"))
     if actor.can(Permission.ONCALL_READ):
@@ -56,6 +62,26 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
     if actor.can(Permission.PATIENT_READ):
         links.append((NOTIFICATIONS, "nav.notifications"))  # the staff alerts reach
     return links
+
+
+# Pages under no link of their own, and the link they belong to: an episode's pages are the
+# patients', a pilot's figures the outcomes', the live overview's parts the overview.
+BELONGS_TO = {"/episodes": "/patients", "/pilots": "/outcomes", "/overview": "/"}
+
+
+def current_link(links: list[tuple[str, str]], path: str) -> str | None:
+    """The link of ``links`` (nav_links) that the page at ``path`` is under, to mark it with
+    aria-current="page": the link's own page or one below it (/patients/… under /patients),
+    the longest such link; the overview (/) only itself."""
+    first = "/" + path.strip("/").split("/", 1)[0]
+    candidates = (path, BELONGS_TO.get(first, path))
+    best: str | None = None
+    for href, _key in links:
+        for here in candidates:
+            hit = here == href or (href != "/" and here.startswith(href.rstrip("/") + "/"))
+            if hit and (best is None or len(href) > len(best)):
+                best = href
+    return best
 
 
 def home_path(actor: Actor) -> str | None:
@@ -71,3 +97,14 @@ def home_path(actor: Actor) -> str | None:
     if actor.role == Role.ANALYST:
         return OUTCOMES
     return None
+
+
+def landing_path(actor: Actor) -> str:
+    """Where the actor lands after logging in: the municipal home health care nurse or
+    assistant nurse on her own visits of the day, every other role on its first page."""
+    if (
+        actor.organisation_kind == OrganisationKind.MUNICIPAL_HOME_HEALTH_CARE
+        and actor.role in MUNICIPAL_VISITING
+    ):
+        return MY_VISITS
+    return home_path(actor) or "/"

@@ -9,18 +9,16 @@ The same services as the API: ``outcomes.service.report_for`` (aggregates for
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from samband.kit.errors import Forbidden, InvalidInput, NotFound, SambandError
+from samband.kit.errors import Forbidden, InvalidInput, NotFound, SambandError, problem
+from samband.kit.i18n import number, param_text
 from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
 from samband.outcomes import questionnaire as trygghet
@@ -28,19 +26,18 @@ from samband.outcomes import render as outcome_render
 from samband.outcomes import service as outcomes
 from samband.outcomes import svg
 from samband.outcomes.indicators import BY_NAME, INDICATORS
-from samband.outcomes.report import Filters, Report
+from samband.outcomes.report import Filters, Report, currency_name
 from samband.outcomes.schemas import AnsweredBy, QuestionnaireCreate
 from samband.pathways.definition import registry
 from samband.pilots import service as pilots
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.web.base import FormErrors, WebContext, language, render
+from samband.web.base import FormErrors, WebContext, attempt, language, render
 from samband.web.flow import FormData
 from samband.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "indicators.md"
 TYPES = ("early_supported_discharge", "admission_avoidance")
 # the indicators a pilot's report compares (the care form's results)
 PILOT_INDICATORS = (
@@ -65,85 +62,14 @@ COST_INDICATORS = (
     "municipality_net_sek",
 )
 
-# Swedish names (the English titles are indicators.py's; the definitions docs/indicators.md's)
-NAMES_SV = {
-    "episodes_started": "Påbörjade vårdtillfällen (kom hem)",
-    "episodes_ended": "Avslutade vårdtillfällen efter hemgång",
-    "episodes_ended_discharged": "… avslutade genom utskrivning",
-    "episodes_ended_readmitted": "… avslutade genom återinläggning",
-    "episodes_ended_deceased": "… avslutade genom dödsfall",
-    "episodes_ended_withdrawn": "… avbrutna i hemmet",
-    "patient_days_at_home": "Vårddygn i hemmet",
-    "bed_days_freed": "Frigjorda vårdplatsdygn på sjukhus",
-    "length_of_stay_median_days": "Vårdtid i hemmet, median (dygn)",
-    "length_of_stay_p25_days": "Vårdtid i hemmet, 25:e percentil (dygn)",
-    "length_of_stay_p75_days": "Vårdtid i hemmet, 75:e percentil (dygn)",
-    "escalations_during_episode": "Eskaleringar under vårdtillfället",
-    "escalation_rate_during_episode": "Andel med eskalering",
-    "readmissions_during_episode": "Återinläggningar under vårdtillfället",
-    "readmission_rate_during_episode": "Andel återinlagda under vårdtillfället",
-    "readmissions_within_30_days": "Återinläggningar inom 30 dagar",
-    "readmission_rate_within_30_days": "Andel återinlagda inom 30 dagar",
-    "ed_visits_during_episode": "Akutbesök under vårdtillfället",
-    "ed_visits_within_30_days": "Akutbesök inom 30 dagar",
-    "deaths_during_episode": "Dödsfall i hemmet",
-    "deaths_expected": "Väntade dödsfall",
-    "deaths_unexpected": "Oväntade dödsfall",
-    "deaths_within_30_days": "Dödsfall inom 30 dagar",
-    "candidates": "Kandidater",
-    "candidates_eligible": "Lämpliga kandidater",
-    "candidates_not_eligible": "Ej lämpliga",
-    "eligible_went_home": "Lämpliga som kom hem",
-    "eligible_went_home_share": "Andel lämpliga som kom hem",
-    "visits_done": "Genomförda hembesök",
-    "visits_per_patient_day": "Besök per vårddygn",
-    "staff_hours_total": "Personaltid, timmar",
-    "staff_hours_travel": "… resa",
-    "staff_hours_at_patient": "… hos patienten",
-    "staff_hours_waiting": "… väntan",
-    "travel_km": "Körsträcka (km)",
-    "alerts_raised": "Larm",
-    "alerts_acknowledged_share": "Andel kvitterade larm",
-    "alert_minutes_to_acknowledge_median": "Minuter till kvittens, median",
-    "care_requests_sent": "Skickade vårdbegäranden",
-    "care_requests_answered_in_time_share": "Andel vårdbegäranden besvarade i tid",
-    "questionnaires_answered": "Besvarade trygghetsenkäter",
-    "questionnaire_response_share": "Svarsandel trygghetsenkät",
-    "patient_felt_safe_share": "Andel som kände sig trygga (4–5 av 5)",
-    "patient_safety_score_mean": "Trygghet, medel (1–5)",
-    "patient_experience_score_mean": "Alla frågor, medel (1–5)",
-    "region_savings_sek": "Regionen: besparing",
-    "region_costs_sek": "Regionen: kostnader",
-    "region_net_sek": "Regionen: netto",
-    "municipality_costs_sek": "Kommunen: kostnader",
-    "municipality_net_sek": "Kommunen: netto",
-}
-
 
 def indicator_name(name: str, lang: str) -> str:
-    if lang == "sv" and name in NAMES_SV:
-        return NAMES_SV[name]
-    return BY_NAME[name].title if name in BY_NAME else name
+    return BY_NAME[name].text(lang) if name in BY_NAME else name
 
 
-@cache
-def definitions() -> dict[str, str]:
-    """The definition column of docs/indicators.md by indicator name (empty without docs)."""
-    out: dict[str, str] = {}
-    if not DOCS.exists():
-        return out
-    for line in DOCS.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not cells[0].startswith("`"):
-            continue
-        text = re.sub(r"`", "", cells[1])
-        for name in re.findall(r"`([a-z0-9_]+)`", cells[0]):
-            out.setdefault(name, text)
-    return out
-
-
-def definition(name: str) -> str:
-    return definitions().get(name) or (BY_NAME[name].title if name in BY_NAME else name)
+def definition(name: str, lang: str) -> str:
+    """What the indicator counts (docs/indicators.md in short), in ``lang``."""
+    return translate(f"indicator.{name}.about", lang)
 
 
 @dataclass(frozen=True)
@@ -155,15 +81,31 @@ class Row:
     compared: str | None = None
 
 
-def _shown(report: Report, name: str, group: str = "all") -> str:
+def shown(value: float | None, unit: str, lang: str, currency: str = "SEK") -> str:
+    """A value for people, in ``lang``: shares in per cent, money in whole kronor, numbers
+    with a decimal comma in Swedish; "no data" (never a 0) where the data does not exist."""
+    if value is None:
+        return translate("outcomes.no_data", lang)
+    if unit == "share":
+        return f"{number(100 * value, lang, digits=1)} %"
+    if unit == "SEK":
+        return f"{number(value, lang, digits=0)} {param_text(currency_name(currency), lang)}"
+    if unit == "count" or abs(value) >= 1000:
+        return number(value, lang, digits=0)
+    if unit in ("days", "hours", "minutes", "km"):
+        return number(value, lang, digits=1)
+    return number(value, lang, digits=2)
+
+
+def _shown(report: Report, name: str, lang: str, group: str = "all") -> str:
     v = report.value(name, group)
     unit = BY_NAME[name].unit if name in BY_NAME else ""
-    return outcome_render.shown(v.value if v else None, unit)
+    return shown(v.value if v else None, unit, lang, report.costs.currency)
 
 
 def _rows(report: Report, names: tuple[str, ...] | list[str], lang: str) -> list[Row]:
     return [
-        Row(n, indicator_name(n, lang), definition(n), _shown(report, n))
+        Row(n, indicator_name(n, lang), definition(n, lang), _shown(report, n, lang))
         for n in names
         if n in BY_NAME
     ]
@@ -173,6 +115,8 @@ def _rows(report: Report, names: tuple[str, ...] | list[str], lang: str) -> list
 
 
 def _filters(request: Request, lang: str) -> tuple[date, date, Filters, dict[str, str], FormErrors]:
+    """The query's filters. Only what a URL cannot carry is said here (a date that is not a
+    date); the rules (the period's order, a known organisation) are the service's."""
     q = request.query_params
     errors = FormErrors()
     today = local_today()
@@ -184,12 +128,6 @@ def _filters(request: Request, lang: str) -> tuple[date, date, Filters, dict[str
         except ValueError:
             errors.fields[key] = translate("outcomes.bad_date", lang)
             days[key] = default
-    if days["to"] < days["from"]:
-        errors.fields["to"] = translate("outcomes.ends_before", lang)
-        days["to"] = days["from"]
-    if values["type"] and values["type"] not in TYPES:
-        errors.fields["type"] = translate("outcomes.bad_type", lang)
-        values["type"] = ""
     filters = Filters(
         pathways=(values["pathway"],) if values["pathway"] else (),
         types=(values["type"],) if values["type"] else (),
@@ -201,11 +139,10 @@ def _filters(request: Request, lang: str) -> tuple[date, date, Filters, dict[str
 def _report(
     ctx: Context, first: date, last: date, filters: Filters, errors: FormErrors
 ) -> Report | None:
-    try:
-        return outcomes.report_for(ctx, first, last, filters=filters)
-    except InvalidInput as exc:
-        errors.fields[exc.field or ""] = exc.message
-        return None
+    """The service's report, or its problems as the form's errors."""
+    report, refused = attempt(ctx, lambda: outcomes.report_for(ctx, first, last, filters=filters))
+    errors.fields.update(refused.fields)
+    return report
 
 
 @router.get("/outcomes", response_class=HTMLResponse)
@@ -221,9 +158,9 @@ def outcomes_page(request: Request, ctx: WebContext) -> HTMLResponse:
     if report is not None:
         by_section: dict[str, list[str]] = {}
         for i in INDICATORS:
-            by_section.setdefault(i.section, []).append(i.name)
+            by_section.setdefault(i.section_text(lang), []).append(i.name)
         sections = [(s, _rows(report, names, lang)) for s, names in by_section.items()]
-        figures = [Markup(svg.render(f)) for f in report.figures]  # noqa: S704 - escaped by svg
+        figures = [Markup(svg.render(f, lang)) for f in report.figures]  # noqa: S704 - escaped
         costs = _rows(report, COST_INDICATORS, lang)
     query = request.url.query
     return render(
@@ -238,7 +175,8 @@ def outcomes_page(request: Request, ctx: WebContext) -> HTMLResponse:
         errors=errors,
         first=first,
         last=last,
-        pathways=sorted(registry()),
+        pathways=sorted((p.short_name(lang), key) for key, p in registry().items()),
+        organisations=outcomes.organisations_to_filter(ctx),
         types=TYPES,
         csv_url="/outcomes.csv" + (f"?{query}" if query else ""),
         trace_allowed=ctx.actor.can(Permission.PATIENT_READ),
@@ -253,7 +191,8 @@ def outcomes_csv(request: Request, ctx: WebContext) -> Response:
     lang = language(request)
     first, last, filters, _, errors = _filters(request, lang)
     if errors:
-        raise InvalidInput("; ".join(errors.fields.values()), field=next(iter(errors.fields)))
+        field = next(iter(errors.fields))
+        raise InvalidInput(problem("outcomes.bad_date", field=field), field=field)
     trace = request.query_params.get("trace") == "1"
     report = outcomes.report_for(ctx, first, last, filters=filters, trace=trace)
     name = f"samband-outcomes-{first}-{last}.csv"
@@ -275,9 +214,9 @@ def pilot_page(request: Request, ctx: WebContext, pilot_id: uuid.UUID) -> HTMLRe
         Row(
             n,
             indicator_name(n, lang),
-            definition(n),
-            _shown(r.results, n),
-            _shown(r.comparison, n),
+            definition(n, lang),
+            _shown(r.results, n, lang),
+            _shown(r.comparison, n, lang),
         )
         for n in PILOT_INDICATORS
         if n in BY_NAME
@@ -356,12 +295,13 @@ def questionnaire_answer(
         except (NotFound, Forbidden):
             raise  # the app's 404 / 403 page: nothing of the answers was written
         except SambandError as exc:
-            stored, errors = None, FormErrors({"": exc.message})
+            stored, errors = None, FormErrors({"": exc.text(lang)})
             refused = exc.status_code
         if stored is not None:
             return RedirectResponse(f"/episodes/{episode_id}/questionnaire?done=1", status_code=303)
-        for key, message in list(errors.fields.items()):
-            errors.fields[key] = translate("questionnaire.refused", lang) + " " + message
+        errors.lang = lang
+        for key in list(errors.fields):
+            errors.fields[key] = f"{translate('questionnaire.refused', lang)} {errors.get(key)}"
     return render(
         request,
         "questionnaire.html",

@@ -15,7 +15,7 @@ from samband.carerequests.schemas import CareRequestRead
 from samband.episodes import service as episodes
 from samband.episodes.schemas import EpisodeCreate
 from samband.episodes.states import EpisodeType
-from samband.kit.errors import NotFound
+from samband.kit.errors import NotFound, problem
 from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
 from samband.models import Episode, Patient
@@ -41,10 +41,10 @@ from samband.web.flow import (
     blank,
     error_status,
     merge,
+    missing_before,
     notice_of,
     remap,
 )
-from samband.web.reasons import reason_text
 from samband.web.vitals import vitals_view
 
 router = APIRouter(include_in_schema=False)
@@ -197,6 +197,7 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
     }
     if plan:
         user_ids |= {a.recorded_by_id for a in plan.acknowledgements}
+    actions = actions_for(ctx, episode)
     return {
         "events": list(reversed(events)),
         "plan": plan,
@@ -207,7 +208,9 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
         "names": organisations.user_names(ctx, user_ids),
         "round_notes": rounds.notes_for_episode(ctx, episode.id),
         "day": episode_day(episode) if episode.state == "at_home" else None,
-        "actions": actions_for(ctx, episode),
+        "actions": actions,
+        # before a gate (plan ready, send home): what is missing, linked to where it is fixed
+        "missing": missing_before(ctx, episode, actions),
     }
 
 
@@ -304,11 +307,11 @@ def confirm_observation(
         )
         if done is not None:
             if done.observation.patient_id != patient_id:  # a made-up URL: undo, answer 404
-                raise NotFound(f"the patient has no observation {observation_id}")
+                raise NotFound(
+                    problem("patient.no_such_observation", observation_id=str(observation_id))
+                )
             notice = "observation_confirmed" if decision == "confirmed" else "observation_in_error"
             return back(f"/patients/{patient_id}", notice)
-    lang = language(request)
-    errors = FormErrors({k: reason_text(v, lang) for k, v in errors.fields.items()})
     return _patient_page(request, ctx, patient_id, errors, observation_id)
 
 
@@ -328,7 +331,7 @@ def plan_version(
     episode = next((e for e in history if episode_id in (None, e.id)), None)
     plans = careplans.list_for_episode(ctx, episode.id) if episode else []
     if not plans or not 1 <= number <= 1_000_000:
-        raise NotFound(f"the patient has no care plan version {number}")
+        raise NotFound(problem("patient.no_such_plan_version", version=number))
     plan = plans[0].plan
     version = careplans.get_version(ctx, plan.id, number)
     acknowledgements = careplans.acknowledgements_of(ctx, version)

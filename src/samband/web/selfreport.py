@@ -23,11 +23,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from samband.config import get_settings
 from samband.deps import Unit
 from samband.episodes.states import OPEN_STATES
-from samband.kit.errors import Unauthenticated
+from samband.kit.errors import Problem, Unauthenticated
 from samband.kit.time import utcnow
 from samband.models import Episode
-from samband.observations import plausibility
-from samband.observations import service as observations
+from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
 from samband.patientcopy import service as patientcopy
@@ -44,11 +43,11 @@ from samband.web.base import (
     attempt,
     get_web_context,
     language,
+    parse_form,
     render,
 )
 from samband.web.flow import FormData, blank
 from samband.web.i18n import translate
-from samband.web.reasons import reason_text
 from samband.web.vitals import number_text, parse_number
 
 router = APIRouter(include_in_schema=False)
@@ -178,43 +177,62 @@ def _message(key: str, lang: str, **values: str) -> str:
     return translate(key, lang).format(**values)
 
 
-def check(form: dict[str, str], fields: list[str], lang: str) -> tuple[dict[str, Any], FormErrors]:
-    """The patient's values, or what is wrong with them in plain words (nothing is stored
-    when anything is wrong)."""
+def _example(name: str, lang: str) -> str:
+    example = FIELDS[name][1]
+    return example if lang == "sv" else example.replace(",", ".")
+
+
+def patient_words(found: Problem | str, lang: str) -> str:
+    """A problem with the measurements (the schema's plausibility checks, the service's
+    refusals) in the tablet's plain words: the wording is the page's, the rule is the
+    service's (observations/plausibility.py)."""
+    if not isinstance(found, Problem):
+        return found
+    name = found.field or ""
+    value = found.params.get("value")
+    shown = number_text(float(value), lang) if isinstance(value, int | float) else ""
+    if found.code == "observation.fahrenheit":
+        return _message("selfreport.error.fahrenheit", lang, value=shown)
+    if found.code in ("observation.impossible", "observation.impossible_zero") and name in FIELDS:
+        high = found.params.get("high")
+        if name == "spo2" and isinstance(value, int | float) and isinstance(high, int | float):
+            if value > high:
+                return _message("selfreport.error.spo2", lang, value=shown)
+        label = translate(f"selfreport.field.{name}", lang)
+        return _message(
+            "selfreport.error.impossible",
+            lang,
+            value=shown,
+            what=label.lower(),
+            example=_example(name, lang),
+        )
+    if found.code == "observation.pressure_not_below":
+        return translate("selfreport.error.pressure", lang)
+    if found.code == "observation.nothing_measured":
+        return translate("selfreport.error.empty", lang)
+    return found.text(lang)
+
+
+def read_form(
+    form: dict[str, str], fields: list[str], lang: str
+) -> tuple[dict[str, Any], FormErrors]:
+    """The patient's values as numbers (what cannot be read as a number is said in plain
+    words); whether they are possible is the service's to say (``measurement``)."""
     errors = FormErrors()
     values: dict[str, Any] = {}
     for name in fields:
-        whole, example = FIELDS[name]
-        example = example if lang == "sv" else example.replace(",", ".")
-        label = translate(f"selfreport.field.{name}", lang)
+        whole, _ = FIELDS[name]
         value, problem = parse_number(form.get(name), whole)
         if problem == "form.whole_number":
-            errors.fields[name] = _message("selfreport.error.whole", lang, example=example)
-            continue
-        if problem:
-            errors.fields[name] = _message("selfreport.error.number", lang, example=example)
-            continue
-        if value is None:
-            continue
-        if plausibility.impossible(name, value) is not None:
-            shown = number_text(value, lang)
-            if name == "temperature" and 86 <= value <= 113:
-                errors.fields[name] = _message("selfreport.error.fahrenheit", lang, value=shown)
-            elif name == "spo2" and value > 100:
-                errors.fields[name] = _message("selfreport.error.spo2", lang, value=shown)
-            else:
-                errors.fields[name] = _message(
-                    "selfreport.error.impossible",
-                    lang,
-                    value=shown,
-                    what=label.lower(),
-                    example=example,
-                )
-            continue
-        values[name] = value
-    if "diastolic_bp" in values and "systolic_bp" in values:
-        if plausibility.blood_pressure_problem(values["systolic_bp"], values["diastolic_bp"]):
-            errors.fields["diastolic_bp"] = translate("selfreport.error.pressure", lang)
+            errors.fields[name] = _message(
+                "selfreport.error.whole", lang, example=_example(name, lang)
+            )
+        elif problem:
+            errors.fields[name] = _message(
+                "selfreport.error.number", lang, example=_example(name, lang)
+            )
+        elif value is not None:
+            values[name] = value
     if form.get("on_oxygen") in ("yes", "no"):
         values["on_oxygen"] = form["on_oxygen"] == "yes"
     feeling = form.get("feeling")
@@ -230,9 +248,28 @@ def check(form: dict[str, str], fields: list[str], lang: str) -> tuple[dict[str,
         said.append(text[:1900])
     if said:
         values["symptoms"] = "\n".join(said)
-    if not errors and not values:
-        errors.fields[""] = translate("selfreport.error.empty", lang)
     return values, errors
+
+
+def measurement(
+    episode: Episode, values: dict[str, Any], client_id: str | None, lang: str
+) -> tuple[ObservationCreate | None, FormErrors]:
+    """The report as the service takes it, or its problems in the patient's words (nothing
+    is stored when anything is wrong)."""
+    data, errors = parse_form(
+        ObservationCreate,
+        {
+            "patient_id": episode.patient_id,
+            "episode_id": episode.id,
+            "measured_at": utcnow(),
+            "source": Source.SELF_REPORT,
+            "client_id": client_id,
+            **values,
+        },
+    )
+    return data, FormErrors(
+        {name: patient_words(found, lang) for name, found in errors.fields.items()}
+    )
 
 
 @router.post("/self-report/{episode_id}", response_model=None)
@@ -244,21 +281,11 @@ def send_report(request: Request, unit: Unit, episode_id: uuid.UUID, form: FormD
     if episode is None:
         return _ended(request)
     lang = language(request)
-    values, errors = check(form, _fields(episode), lang)
+    values, errors = read_form(form, _fields(episode), lang)
     if not errors:
-        try:
-            data = ObservationCreate(
-                patient_id=episode.patient_id,
-                episode_id=episode.id,
-                measured_at=utcnow(),
-                source=Source.SELF_REPORT,
-                client_id=blank(form.get("client_id")),
-                **values,
-            )
-        except ValueError:
-            errors.fields[""] = translate("selfreport.error.general", lang)
-        else:
-            done, refused = attempt(ctx, lambda: observations.ingest_one(ctx, data))
+        data, errors = measurement(episode, values, blank(form.get("client_id")), lang)
+        if data is not None:
+            done, refused = attempt(ctx, lambda: intake.ingest_one(ctx, data))
             # the same form sent twice (a double tap): its client_id is taken, one set stored
             if done is not None or refused.get("client_id"):
                 feeling = form.get("feeling")
@@ -292,7 +319,7 @@ def end(request: Request, unit: Unit, episode_id: uuid.UUID) -> Response:
 
 
 def _start_page(
-    request: Request, ctx: Context, episode_id: uuid.UUID, error: str | None = None
+    request: Request, ctx: Context, episode_id: uuid.UUID, error: Problem | str | None = None
 ) -> HTMLResponse:
     episode = selfreport.episode(ctx, episode_id)
     patient = patients.get(ctx, episode.patient_id)
@@ -313,8 +340,8 @@ def start(request: Request, unit: Unit, episode_id: uuid.UUID) -> Response:
     ctx = get_web_context(unit, request)  # staff only: LoginRequired → the login page
     pairing, errors = attempt(ctx, lambda: selfreport.pair(ctx, episode_id))
     if pairing is None:
-        message = errors.general or next(iter(errors.fields.values()), "")
-        return _start_page(request, ctx, episode_id, reason_text(message, language(request)))
+        found = errors.fields.get("") or next(iter(errors.fields.values()), "")
+        return _start_page(request, ctx, episode_id, found)
     # the staff member's session ends on this device: the tablet keeps only the pairing
     token = request.cookies.get(SESSION_COOKIE)
     if token:

@@ -8,10 +8,10 @@ marker's title in the user's language; tick labels are numbers, clock times and 
   a day is marked every few hours and a month every few days. Ticks fall on whole hours or
   on midnights of the local time zone (Europe/Stockholm), also across a change to or from
   summer time. A tick at midnight is labelled with the date (``6/3``), others ``HH:MM``.
-- **Value axis.** Nice ticks (1, 2, 2.5 or 5 times a power of ten, a whole multiple of the
-  measure's ``step_min``: no 2.5 for whole numbers) over the data and the measure's usual
-  range, within its hard limits (SpO2 never above 100 %). A categorical measure (ACVPU) has
-  one row per category, A at the top.
+- **Value axis.** Nice ticks (``samband.kit.ticks``: 1, 2, 2.5 or 5 times a power of ten, a
+  whole multiple of the measure's ``step_min``: no 2.5 for whole numbers) over the data and
+  the measure's usual range, within its hard limits (SpO2 never above 100 %). A categorical
+  measure (ACVPU) has one row per category, A at the top.
 - **Normal range** is shaded; points outside it are marked ``out_of_range``.
 - **Gaps.** A reading without a value (a scheduled measurement that never arrived) breaks
   the line, and so does a pause longer than ``max_gap`` between two readings: a line is
@@ -26,12 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from samband.kit.ticks import Axis, nice_axis
+
 WIDTH, HEIGHT = 480.0, 190.0
 LEFT, RIGHT, TOP, BOTTOM = 46.0, 14.0, 14.0, 28.0  # room for the axes' labels
 MIN_SPAN = timedelta(hours=6)
 DEFAULT_GAP = timedelta(hours=24)
 TIME_STEPS_H = (1, 2, 3, 6, 12, 24, 48, 72, 96, 120, 168, 336)
-NICE = (1.0, 2.0, 2.5, 5.0)
 
 
 @dataclass(frozen=True)
@@ -194,26 +195,6 @@ def time_ticks(start: datetime, end: datetime, tz: tzinfo, max_ticks: int = 7) -
 # -- the value axis -------------------------------------------------------------------------------
 
 
-def nice_step(span: float, max_ticks: int = 5, step_min: float = 1.0) -> float:
-    """The smallest 'nice' step (1, 2, 2.5, 5 × 10^k, at least step_min) that covers span
-    in at most max_ticks steps."""
-    if span <= 0:
-        return step_min
-    raw = span / max_ticks
-    exponent = math.floor(math.log10(raw))
-    for power in (exponent - 1, exponent, exponent + 1):
-        for base in NICE:
-            step = base * 10**power
-            multiple = step / step_min
-            if (
-                step >= step_min - 1e-12
-                and abs(multiple - round(multiple)) < 1e-9  # 2.5 is no step for whole numbers
-                and span / step <= max_ticks + 1e-9
-            ):
-                return step
-    return max(step_min, 10 ** (exponent + 1))
-
-
 def value_range(
     values: Sequence[float], measure: Measure, max_ticks: int = 5
 ) -> tuple[float, float, float]:
@@ -227,9 +208,8 @@ def value_range(
         hi = min(hi, measure.ceiling)
     if hi <= lo:
         hi = lo + measure.step_min
-    step = nice_step(hi - lo, max_ticks, measure.step_min)
-    low = math.floor(lo / step + 1e-9) * step
-    high = math.ceil(hi / step - 1e-9) * step
+    axis = nice_axis(lo, hi, max_ticks, measure.step_min)
+    low, high, step = axis.low, axis.high, axis.step
     if measure.floor is not None:
         low = max(low, measure.floor)
     if measure.ceiling is not None:
@@ -290,11 +270,10 @@ def build(
             clamped = min(max(value, low), high)
             return bottom - (clamped - low) / (high - low) * (bottom - top)
 
-        y_ticks = []
-        count = round((high - low) / step)
-        for i in range(count + 1):
-            value = low + i * step
-            y_ticks.append(Tick(y_of(value), format_number(value, step, decimal_comma)))
+        y_ticks = [
+            Tick(y_of(value), format_number(value, step, decimal_comma))
+            for value in Axis(low, high, step).ticks
+        ]
 
     band = None
     if measure.normal is not None:

@@ -24,9 +24,12 @@ from samband.alerts.rules import ACTIVE as ACTIVE_ALERTS
 from samband.alerts.service import AlertView
 from samband.episodes import service as episodes
 from samband.episodes.states import OPEN_STATES
+from samband.kit.errors import Problem
 from samband.kit.text import is_ascii_number
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.models import Episode, ObservationSet, Patient
+from samband.monitoring import intake
+from samband.observations import plausibility
 from samband.observations import service as observations
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
@@ -36,7 +39,6 @@ from samband.web import trendchart
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.flow import FormData, blank, error_status, merge
 from samband.web.i18n import translate
-from samband.web.reasons import reason_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -155,10 +157,19 @@ def news2_rows(sets: Sequence[ObservationSet], lang: str) -> list[Row]:
             )
             for name in NEWS2_COLUMNS
         }
-        rows.append(
-            Row(s, cells, [reason_text(str(f.get("reason", "")), lang) for f in s.flags or []])
-        )
+        rows.append(Row(s, cells, [_flag_text(f, lang) for f in s.flags or []]))
     return rows
+
+
+def _flag_text(flag: dict[str, Any], lang: str) -> str:
+    """Why a value awaits confirmation, in the page's language (its problem's code)."""
+    found = plausibility.flag_problem(flag)
+    return found.text(lang) if found else str(flag.get("reason", ""))
+
+
+def reason_text(reason: Problem | str, lang: str) -> str:
+    """A stored reason (an alert's, a cause's) in the page's language."""
+    return reason.text(lang) if isinstance(reason, Problem) else reason
 
 
 # -- trend charts -----------------------------------------------------------------------------
@@ -302,7 +313,7 @@ def charts(
             severity = translate(f"severity.{cause.severity}", lang)
             title = (
                 f"{translate('alert.title', lang)} ({severity}) {_local(at)}: "
-                f"{reason_text(cause.reason, lang)}"
+                f"{reason_text(cause.reason_problem, lang)}"
             )
             marks.append(trendchart.MarkIn(at, cause.severity, title))
     gap = max_gap(episode)
@@ -401,6 +412,7 @@ def _form_page(
     episode: Episode,
     errors: FormErrors | None = None,
     values: dict[str, Any] | None = None,
+    back: str | None = None,
 ) -> HTMLResponse:
     from samband.patients import service as patients
 
@@ -418,12 +430,22 @@ def _form_page(
         values=values or {"measured_at": now, "client_id": f"web-{uuid.uuid4()}"},
         units=UNITS,
         acvpu=ACVPU,
+        back=back,
     )
 
 
 @router.get("/episodes/{episode_id}/observations/new", response_class=HTMLResponse)
 def observation_form(request: Request, ctx: WebContext, episode_id: uuid.UUID) -> HTMLResponse:
-    return _form_page(request, ctx, episodes.get(ctx, episode_id))
+    back = _back(request.query_params.get("next"))
+    return _form_page(request, ctx, episodes.get(ctx, episode_id), back=back)
+
+
+# pages a vital-signs form may return to after saving (?next=): Mina besök idag (issue 12)
+RETURNS = frozenset({"/my-visits"})
+
+
+def _back(path: str | None) -> str | None:
+    return path if path in RETURNS else None
 
 
 def _measured_at(text: str | None) -> tuple[datetime | None, str | None]:
@@ -433,13 +455,6 @@ def _measured_at(text: str | None) -> tuple[datetime | None, str | None]:
         return datetime.fromisoformat(str(text).strip()).replace(tzinfo=STOCKHOLM), None
     except ValueError:
         return None, "form.datetime"
-
-
-def _translated(errors: FormErrors, lang: str) -> FormErrors:
-    return FormErrors(
-        {name: reason_text(message, lang) for name, message in errors.fields.items()},
-        reasons=[reason_text(r, lang) for r in errors.reasons],
-    )
 
 
 @router.post("/episodes/{episode_id}/observations/new", response_model=None)
@@ -475,9 +490,11 @@ def record_observation(
     data, parse_errors = parse_form(ObservationCreate, body)
     errors = merge(errors, parse_errors)
     if not errors and data is not None:
-        done, errors = attempt(ctx, lambda: observations.ingest_one(ctx, data))
+        done, errors = attempt(ctx, lambda: intake.ingest_one(ctx, data))
         if done is not None:
+            if back := _back(form.get("next")):
+                return RedirectResponse(f"{back}?notice=observation_saved", status_code=303)
             return RedirectResponse(
                 f"/patients/{episode.patient_id}?notice=observation_saved#vitals", status_code=303
             )
-    return _form_page(request, ctx, episode, _translated(errors, lang), form)
+    return _form_page(request, ctx, episode, errors, form, back=_back(form.get("next")))

@@ -142,3 +142,13 @@ window.addEventListener("pageshow", function () {
     delete form.dataset.sending;
   });
 });
+
+// On a phone the navigation is one row that scrolls sideways: bring the current page's link
+// (aria-current="page") into view.
+(function () {
+  var current = document.querySelector('header nav a[aria-current="page"]');
+  var nav = current && current.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft += current.getBoundingClientRect().left - nav.getBoundingClientRect().left - 24;
+  }
+})();

@@ -1,0 +1,3 @@
+from samband.cli import app
+
+app()
