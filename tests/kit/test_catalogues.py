@@ -90,7 +90,7 @@ class TestCatalogues:
         assert not differ, f"the languages name different parameters: {sorted(differ)}"
 
     def test_a_missing_parameter_shows_the_text_not_an_error(self) -> None:
-        assert i18n.translate("common.not_visible", "en") .startswith("{what}")
+        assert i18n.translate("common.not_visible", "en").startswith("{what}")
         assert i18n.translate("common.not_visible", "en", what="episode 1").startswith(
             "episode 1 was not found"
         )

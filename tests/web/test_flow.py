@@ -395,7 +395,8 @@ class TestOpatFlowThroughTheForms:
         # 5. The documented agreement from the template, then Kim's goals and contacts.
         editor = _location(client.post(f"{base}/care-plan/create", follow_redirects=False))
         editor_page = client.get(editor)
-        assert "Ge iv-antibiotika · 3 gånger om dagen" in editor_page.text  # the activities, read-only
+        # the activities, read-only
+        assert "Ge iv-antibiotika · 3 gånger om dagen" in editor_page.text
         _location(
             client.post(
                 f"{base}/care-plan",

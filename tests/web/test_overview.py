@@ -132,5 +132,3 @@ class TestOverview:
         assert "Patients at home" in client.get("/").text
         client.get("/language/sv")
         assert "Patienter hemma" in client.get("/").text
-
-

@@ -52,9 +52,7 @@ class SambandError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(
-        self, message: str | Problem, *, field: str | None = None, **details: Any
-    ) -> None:
+    def __init__(self, message: str | Problem, *, field: str | None = None, **details: Any) -> None:
         if isinstance(message, Problem):
             self.problem: Problem | None = message
             field = field or message.field

@@ -30,6 +30,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
@@ -59,11 +60,14 @@ def _read(lang: str) -> dict[str, Entry]:
         for message in catalog:
             if not message.id:
                 continue  # the header
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            if isinstance(message.string, tuple):
-                text, plural = message.string[0], message.string[1]
+            msgid = str(message.id[0] if isinstance(message.id, tuple | list) else message.id)
+            string = message.string
+            text: str
+            plural: str | None
+            if isinstance(string, tuple | list):
+                text, plural = str(string[0]), str(string[1]) if len(string) > 1 else None
             else:
-                text, plural = message.string, None
+                text, plural = str(string or ""), None
             if not text:
                 continue  # untranslated: the test names it
             if msgid in entries:
@@ -188,6 +192,8 @@ def plain(value: Any) -> Any:
         return value.text
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, list | tuple | set | frozenset):

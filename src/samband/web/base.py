@@ -31,8 +31,8 @@ from samband.security.context import Context
 from samband.web.csrf import csrf_field
 from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
 from samband.web.nav import current_link, nav_links
-from samband.web.recorded import event_note, relation_text
 from samband.web.reasons import reason_text
+from samband.web.recorded import event_note, relation_text
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "samband_session"
@@ -277,6 +277,4 @@ def attempt(
         problems: list[str | Problem] = list(exc.problems) if exc.details.get("problems") else []
         if not problems:
             problems = list(exc.details.get("reasons") or [])
-        return None, FormErrors(
-            {exc.field or "": exc.problem or exc.message}, reasons=problems
-        )
+        return None, FormErrors({exc.field or "": exc.problem or exc.message}, reasons=problems)
