@@ -563,32 +563,47 @@ def crawl(
     budget: int = 60,
     viewport: dict[str, int] | None = None,
     per_kind: int = 3,
+    browser: Any = None,
 ) -> Report:
-    """Crawl ``base_url`` as each role in each language; a Report of what was found."""
+    """Crawl ``base_url`` as each role in each language; a Report of what was found.
+    ``browser``: a launched Playwright browser to use (the tests share theirs); else one is
+    launched here."""
+    if browser is not None:
+        return _crawl_with(browser, base_url, roles, languages, budget, viewport, per_kind)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            return _crawl_with(launched, base_url, roles, languages, budget, viewport, per_kind)
+        finally:
+            launched.close()
+
+
+def _crawl_with(
+    browser: Any,
+    base_url: str,
+    roles: Sequence[str],
+    languages: Sequence[str],
+    budget: int,
+    viewport: dict[str, int] | None,
+    per_kind: int,
+) -> Report:
     size: Any = viewport or PHONE  # playwright's ViewportSize
     words = Vocabulary.of_demo()
     report = Report(width=size["width"])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    for role in roles:
+        context = browser.new_context(
+            viewport=size,
+            locale="sv-SE",
+            timezone_id="Europe/Stockholm",
+            service_workers="block",
+        )
+        context.set_default_timeout(20_000)
         try:
-            for role in roles:
-                context = browser.new_context(
-                    viewport=size,
-                    locale="sv-SE",
-                    timezone_id="Europe/Stockholm",
-                    service_workers="block",
-                )
-                context.set_default_timeout(20_000)
-                try:
-                    report.runs += crawl_role(
-                        context, base_url, role, languages, budget, words, per_kind
-                    )
-                finally:
-                    context.close()
+            report.runs += crawl_role(context, base_url, role, languages, budget, words, per_kind)
         finally:
-            browser.close()
+            context.close()
     report.landing_problems = landing_problems(report.runs)
     return report
 

@@ -123,7 +123,7 @@ class TestDatabaseDown:
         response = down.get("/overview/live")
 
         assert response.status_code == 503
-        assert "database is not reachable" in response.text
+        assert "Databasen går inte att nå just nu" in response.text
 
     def test_health_needs_no_database(self, down: TestClient) -> None:
         assert down.get("/health").status_code == 200

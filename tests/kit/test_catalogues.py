@@ -106,3 +106,9 @@ class TestFormatting:
     def test_a_message_can_hold_a_message(self) -> None:
         text = i18n.translate("common.not_visible", "en", what=i18n.msg("nav.patients"))
         assert text.startswith("Patients was not found")
+
+    def test_an_impossible_number_is_still_shown(self) -> None:
+        # a typing mistake such as 1e25 must give an error message, not a 500
+        assert i18n.number(1e25, "sv") == "1e+25"
+        assert i18n.number(2.5e20, "sv") == "2,5e+20"
+        assert i18n.number(float("inf"), "en") == "inf"

@@ -222,13 +222,19 @@ def sign_everything_i_may(page: Any, patient_url: str) -> list[str]:
         return []
     action(page, "Checklista före hemgång")
     signed = []
-    while page.get_by_role("button", name="Signera").count() > 0:
-        row = page.locator("tr", has=page.get_by_role("button", name="Signera")).first
+    # one form: tick every item this user may sign, one button signs them all
+    rows = page.locator("tr", has=page.locator("input[type=checkbox]"))
+    if rows.count() == 0:
+        return []
+    for index in range(rows.count()):
+        row = rows.nth(index)
         signed.append(row.locator("td").first.inner_text())
+        row.locator("input[type=checkbox]").check()
         row.get_by_label("Anteckning (valfri)").fill("klart")
-        row.get_by_role("button", name="Signera").click()
-        page.wait_for_load_state()
-        assert notice(page) == "Punkten är signerad."
+    page.get_by_role("button", name="Signera markerade").click()
+    page.wait_for_load_state()
+    assert notice(page) == "Punkten är signerad."
+    assert page.locator("tr", has=page.locator("input[type=checkbox]")).count() == 0
     check_page(page)
     return signed
 

@@ -127,8 +127,9 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def report(server: str) -> Any:
-    return crawl.crawl(server, tuple(LANDS_ON), crawl.LANGUAGES, budget=BUDGET)
+def report(server: str, chromium: Any) -> Any:
+    # the session's browser (one sync Playwright per process)
+    return crawl.crawl(server, tuple(LANDS_ON), crawl.LANGUAGES, budget=BUDGET, browser=chromium)
 
 
 def _pages(found: list[tuple[Any, Any]]) -> list[str]:

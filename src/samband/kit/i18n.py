@@ -23,6 +23,7 @@ fails when one lacks a text in either language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -155,6 +156,14 @@ def number(value: float | int | Decimal, lang: str, *, digits: int | None = None
     """A number as people of ``lang`` write it: 37,5 and 1 234 in Swedish."""
     from babel.numbers import format_decimal
 
+    try:
+        magnitude = abs(float(value))
+    except (OverflowError, ValueError):
+        magnitude = math.inf
+    if not math.isfinite(magnitude) or magnitude >= 1e15:
+        # beyond what a measurement or a sum can be (a typing mistake): as Python writes it
+        text = f"{value:g}" if isinstance(value, float | Decimal) else str(value)
+        return text.replace(".", ",") if lang == "sv" else text
     if digits is not None:
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "sv_SE"))

@@ -56,7 +56,8 @@ def role_refusal(role: str, permission: Permission) -> Forbidden:
     in the reader's language), with the API's generic code ``forbidden`` (docs/api.md) and the
     permission named in the answer."""
     refusal = Forbidden(
-        problem("security.role_may_not", role=msg(f"role.{role}")), permission=permission.value
+        problem("security.role_may_not", role=msg(f"role.{role}"), permission=permission.value),
+        permission=permission.value,
     )
     refusal.code = Forbidden.code
     return refusal
