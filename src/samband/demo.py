@@ -581,7 +581,7 @@ def _kim(session: Session, d: Directory) -> None:
         session,
         d,
         kim.id,
-        diagnosis="Erysipelas, stable on IV antibiotics",
+        diagnosis="Erysipelas, stabil på iv-antibiotika",
         patient_name="Kim",
         goal="Att bli frisk hemma och kunna gå ut med hunden igen",
         antibiotic=("Cefotaxim", "1 g"),
@@ -615,7 +615,7 @@ def _lisa(session: Session, d: Directory) -> None:
         "opat",
         "INF-AVD11",
         EpisodeType.EARLY_SUPPORTED_DISCHARGE,
-        "Pyelonephritis, IV antibiotics",
+        "Pyelonefrit, iv-antibiotika",
     )
     _assess_and_consent(physician, nurse, episode)
     _plan(
@@ -684,7 +684,7 @@ def _omar(session: Session, d: Directory) -> None:
         "opat",
         "INF-AVD11",
         EpisodeType.EARLY_SUPPORTED_DISCHARGE,
-        "Spondylodiscitis, long IV course; needs more home care",
+        "Spondylodiskit, lång iv-behandling; behöver mer hemtjänst",
     )
     criteria = {c.key: True for c in registry()["opat"].eligibility} | {"support_sufficient": False}
     _move(
@@ -693,7 +693,7 @@ def _omar(session: Session, d: Directory) -> None:
         State.ASSESSED,
         eligible=True,
         answers=criteria,
-        reason="Eligible if home care is increased",
+        reason="Lämplig om hemtjänsten utökas",
     )
 
 
@@ -730,7 +730,7 @@ def _sven(session: Session, d: Directory) -> None:
         session,
         d,
         sven.id,
-        diagnosis="Diabetic foot infection, IV antibiotics",
+        diagnosis="Diabetisk fotinfektion, iv-antibiotika",
         patient_name="Sven",
         goal="Att såret läker så att jag kan gå i trädgården",
         antibiotic=("Klindamycin", "600 mg"),
@@ -801,7 +801,7 @@ def _copd(session: Session, d: Directory) -> Episode:
         "copd",
         "NSV-FALUN",
         EpisodeType.ADMISSION_AVOIDANCE,
-        "COPD exacerbation seen by ambulance",
+        "KOL-exacerbation, bedömd av ambulansen",
     )
     _assess_and_consent(physician, nurse, episode)
     _plan(
@@ -855,7 +855,7 @@ def _heart_failure(session: Session, d: Directory) -> None:
         "heart-failure",
         "KARD-AVD",
         EpisodeType.EARLY_SUPPORTED_DISCHARGE,
-        "Decompensated heart failure, responding well",
+        "Dekompenserad hjärtsvikt, svarar bra på behandlingen",
     )
 
 

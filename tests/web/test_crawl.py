@@ -173,7 +173,6 @@ class TestCrawlOnAPhone:
         ]
         assert wrong == []
 
-    @pytest.mark.xfail(reason="issue 12 texts in progress", strict=False)
     def test_no_word_of_the_other_language(self, report: Any) -> None:
         found = sorted(
             {

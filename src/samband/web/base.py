@@ -32,7 +32,7 @@ from samband.web.csrf import csrf_field
 from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
 from samband.web.nav import current_link, nav_links
 from samband.web.reasons import reason_text
-from samband.web.recorded import event_note, relation_text
+from samband.web.recorded import checklist_note, event_note, relation_text
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "samband_session"
@@ -127,6 +127,7 @@ templates.env.filters["schedule"] = when_text
 # recorded texts in the page's language: a timeline event's note, a next of kin's relation
 templates.env.filters["event_note"] = event_note
 templates.env.filters["relation"] = relation_text
+templates.env.filters["checklist_note"] = checklist_note
 templates.env.filters["local"] = _local
 templates.env.filters["day"] = _day
 templates.env.filters["decimal"] = _decimal

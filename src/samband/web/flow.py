@@ -23,6 +23,7 @@ from samband.episodes import statemachine as sm
 from samband.episodes.schemas import ChecklistSign, ContactCreate, EpisodeUpdate, TransitionCreate
 from samband.episodes.states import OPEN_STATES, State
 from samband.kit.errors import NotFound, Problem
+from samband.kit.i18n import source
 from samband.kit.text import ascii_int, is_ascii_digits
 from samband.kit.time import STOCKHOLM, utcnow
 from samband.medications import service as medications
@@ -424,16 +425,19 @@ def details(request: Request, ctx: WebContext, episode_id: uuid.UUID, form: Form
 EXTRA_CONTACT_ROWS = 2
 
 
-def _plan_values(content: dict[str, Any]) -> dict[str, Any]:
+def _plan_values(content: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The plan's texts in the editor. A text the pathway's template wrote (in English) is
+    offered in the page's language, so the plan agreed with the patient is in Swedish; a text
+    somebody wrote stays as written."""
     values: dict[str, Any] = {
-        "goals": "\n".join(content.get("goals", [])),
-        "if_worse": "\n".join(content.get("if_worse", [])),
-        "discharge_criteria": "\n".join(content.get("discharge_criteria", [])),
+        part: "\n".join(source(line, lang) for line in content.get(part, []))
+        for part in ("goals", "if_worse", "discharge_criteria")
     }
     contacts = content.get("contacts", [])
     for index, contact in enumerate(contacts):
         for part in ("when", "who", "phone"):
-            values[f"contact_{part}_{index}"] = contact.get(part) or ""
+            text = contact.get(part) or ""
+            values[f"contact_{part}_{index}"] = source(text, lang) if part != "phone" else text
     values["contact_rows"] = len(contacts) + EXTRA_CONTACT_ROWS
     return values
 
@@ -451,7 +455,7 @@ def _plan_page(
     org_names: dict[uuid.UUID, str] = {}
     if view is not None:
         if values is None:
-            values = _plan_values(view.version.content)
+            values = _plan_values(view.version.content, language(request))
         names = organisations.user_names(ctx, {a.recorded_by_id for a in view.acknowledgements})
         org_names = {o.id: o.name for o in organisations.list_organisations(ctx)}
     values = values or {}

@@ -119,3 +119,16 @@ def relation_text(relation: str | None, lang: str) -> str:
 
 
 __all__ = ["event_note", "relation_text"]
+
+
+ACCEPTED_BY = "care request accepted by "
+
+
+def checklist_note(note: str | None, lang: str) -> str:
+    """A checklist item's note: the one the system writes when a care request is accepted
+    (carerequests/service.py) in ``lang``; a note a person wrote as written."""
+    text = (note or "").strip()
+    if text.startswith(ACCEPTED_BY):
+        organisation = text.removeprefix(ACCEPTED_BY)
+        return translate("check.note.care_request_accepted", lang, organisation=organisation)
+    return text
