@@ -14,8 +14,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -59,231 +61,49 @@ from samband.visits.schemas import (
 DEMO_PASSWORD = "samband-demo"  # noqa: S105 - documented demo password, demo data only
 MARKER = "INF-FALUN"
 
+WORLD_FILE = Path(__file__).with_name("demo_world.yaml")
+
+
+def _world() -> dict[str, Any]:
+    """The demo's organisations, units, users, shifts and rosters (demo_world.yaml)."""
+    with WORLD_FILE.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
+
+
+_WORLD = _world()
+PLACES = {
+    name: Location(lat=float(p["lat"]), lon=float(p["lon"])) for name, p in _WORLD["places"].items()
+}
 ORGANISATIONS = [
     # code, name, kind, authority kind, authority name, phone
-    (
-        MARKER,
-        "Infektionskliniken, Falu lasarett",
-        "hospital_clinic",
-        "region",
-        "Region Dalarna",
-        "023-49 20 00",
-    ),
-    (
-        "MED-FALUN",
-        "Medicinkliniken, Falu lasarett",
-        "hospital_clinic",
-        "region",
-        "Region Dalarna",
-        "023-49 21 00",
-    ),
-    (
-        "NSV-TEAM",
-        "Närsjukvårdsteamet Dalarna (mobilt team)",
-        "mobile_team",
-        "region",
-        "Region Dalarna",
-        "023-49 22 00",
-    ),
-    (
-        "VC-NORRA",
-        "Vårdcentralen Falun Norra",
-        "primary_care_centre",
-        "region",
-        "Region Dalarna",
-        "023-49 30 00",
-    ),
-    (
-        "VC-BORLANGE",
-        "Vårdcentralen Borlänge Centrum",
-        "primary_care_centre",
-        "region",
-        "Region Dalarna",
-        "0243-49 30 00",
-    ),
-    (
-        "HSV-FALUN",
-        "Hemsjukvården Falu kommun",
-        "municipal_home_health_care",
-        "municipality",
-        "Falu kommun",
-        "023-82 000",
-    ),
-    (
-        "HT-FALUN",
-        "Hemtjänsten Falu kommun",
-        "municipal_home_care",
-        "municipality",
-        "Falu kommun",
-        "023-82 100",
-    ),
-    (
-        "HSV-BORLANGE",
-        "Hemsjukvården Borlänge kommun",
-        "municipal_home_health_care",
-        "municipality",
-        "Borlänge kommun",
-        "0243-74 000",
-    ),
-    (
-        "HT-BORLANGE",
-        "Hemtjänsten Borlänge kommun",
-        "municipal_home_care",
-        "municipality",
-        "Borlänge kommun",
-        "0243-74 100",
-    ),
+    (o["code"], o["name"], o["kind"], o["authority_kind"], o["authority_name"], o["phone"])
+    for o in _WORLD["organisations"]
 ]
 UNITS = [
     # organisation, code, name, reserved beds
-    (MARKER, "INF-AVD11", "Infektionsavdelning 11", 2),
-    ("MED-FALUN", "KARD-AVD", "Kardiologavdelningen", 1),
-    ("MED-FALUN", "MED-AVD7", "Medicinavdelning 7", 1),
-    ("NSV-TEAM", "NSV-FALUN", "Mobila teamet Falun", 0),
-    ("HSV-FALUN", "HSV-FALUN-CENTRUM", "Hemsjukvården Centrum", 0),
-    ("HSV-BORLANGE", "HSV-BORLANGE-SYD", "Hemsjukvården Syd", 0),
+    (u["organisation"], u["code"], u["name"], int(u["reserved_beds"]))
+    for u in _WORLD["units"]
 ]
 USERS = [
     # username, full name, role, organisation, unit, skills
-    ("lakare.anna", "Anna Lindqvist", "physician", MARKER, "INF-AVD11", []),
-    (
-        "ssk.bertil",
-        "Bertil Holm",
-        "registered_nurse",
-        MARKER,
-        "INF-AVD11",
-        ["iv_therapy", "picc_care", "sampling"],
-    ),
-    ("farmaceut.cecilia", "Cecilia Berg", "pharmacist", MARKER, "INF-AVD11", []),
-    ("koord.david", "David Ek", "coordinator", MARKER, "INF-AVD11", []),
-    ("lakare.sara", "Sara Nyström", "physician", "MED-FALUN", "KARD-AVD", []),
-    ("ssk.tove", "Tove Sjöberg", "registered_nurse", "MED-FALUN", "KARD-AVD", ["sampling"]),
-    ("team.jonas", "Jonas Wikström", "physician", "NSV-TEAM", "NSV-FALUN", []),
-    (
-        "team.karin",
-        "Karin Dahl",
-        "registered_nurse",
-        "NSV-TEAM",
-        "NSV-FALUN",
-        ["iv_therapy", "sampling"],
-    ),
-    (
-        "hsv.eva",
-        "Eva Andersson",
-        "registered_nurse",
-        "HSV-FALUN",
-        "HSV-FALUN-CENTRUM",
-        ["iv_therapy", "picc_care", "wound_care", "sampling"],
-    ),
-    (
-        "hsv.fredrik",
-        "Fredrik Lund",
-        "registered_nurse",
-        "HSV-FALUN",
-        "HSV-FALUN-CENTRUM",
-        ["iv_therapy", "sampling"],
-    ),
-    ("usk.gun", "Gun Olsson", "assistant_nurse", "HSV-FALUN", "HSV-FALUN-CENTRUM", ["sampling"]),
-    (
-        "hsv.hanna",
-        "Hanna Björk",
-        "registered_nurse",
-        "HSV-BORLANGE",
-        "HSV-BORLANGE-SYD",
-        ["iv_therapy", "picc_care"],
-    ),
-    ("ht.ida", "Ida Persson", "coordinator", "HT-FALUN", None, []),
-    ("vc.ivar", "Ivar Strand", "physician", "VC-NORRA", None, []),
-    ("analytiker.lars", "Lars Forsberg", "analyst", MARKER, None, []),
-    ("revisor.maria", "Maria Hed", "auditor", MARKER, None, []),
-    ("admin.nils", "Nils Ahlström", "administrator", MARKER, None, []),
+    (u["username"], u["name"], u["role"], u["organisation"], u.get("unit"), list(u["skills"]))
+    for u in _WORLD["users"]
 ]
-# Where the demo's shifts start and end: the hospital, the home health care's base, a home.
-FALU_LASARETT = Location(lat=60.6163, lon=15.6525)
-HSV_CENTRUM = Location(lat=60.6068, lon=15.6290)
-FREDRIKS_HOME = Location(lat=60.5958, lon=15.6873)  # Hosjö: he starts and ends his day at home
+# Where the demo's staff are reached (issue 11): phone and e-mail, by username.
+CONTACTS = {u["username"]: (u["phone"], u["email"]) for u in _WORLD["users"]}
 SHIFTS = [
     # username (who plans: the first of each organisation), start, end, where
-    ("hsv.eva", "07:00", "16:00", HSV_CENTRUM),
-    ("hsv.fredrik", "07:00", "16:00", FREDRIKS_HOME),
-    ("team.karin", "07:00", "16:00", FALU_LASARETT),
-    ("team.jonas", "08:00", "17:00", FALU_LASARETT),
+    (s["user"], s["start"], s["end"], PLACES[s["at"]])
+    for s in _WORLD["shifts"]
 ]
 DEMO_SOLVER_SECONDS = 1.0
-
-# Where the demo's staff are reached (issue 11): phone and e-mail, by username.
-CONTACTS = {
-    "lakare.anna": ("070-310 11 01", "anna.lindqvist@example.se"),
-    "ssk.bertil": ("070-310 11 02", "bertil.holm@example.se"),
-    "farmaceut.cecilia": ("070-310 11 03", "cecilia.berg@example.se"),
-    "koord.david": ("070-310 11 04", "david.ek@example.se"),
-    "lakare.sara": ("070-310 12 01", "sara.nystrom@example.se"),
-    "ssk.tove": ("070-310 12 02", "tove.sjoberg@example.se"),
-    "team.jonas": ("070-310 13 01", "jonas.wikstrom@example.se"),
-    "team.karin": ("070-310 13 02", "karin.dahl@example.se"),
-    "hsv.eva": ("070-310 14 01", "eva.andersson@example.se"),
-    "hsv.fredrik": ("070-310 14 02", "fredrik.lund@example.se"),
-    "usk.gun": ("070-310 14 03", "gun.olsson@example.se"),
-    "hsv.hanna": ("070-310 15 01", "hanna.bjork@example.se"),
-    "ht.ida": ("070-310 16 01", "ida.persson@example.se"),
-    "vc.ivar": ("070-310 17 01", "ivar.strand@example.se"),
-    "analytiker.lars": ("070-310 18 01", "lars.forsberg@example.se"),
-    "revisor.maria": ("070-310 18 02", "maria.hed@example.se"),
-    "admin.nils": ("070-310 18 03", "nils.ahlstrom@example.se"),
-}
 # The on-call rosters (jour/beredskap, decision 0014): per organisation, role and slot, a
 # user (username) or an external person (name, phone). The weekly pattern has no end date,
 # so the demo stays covered 24/7 for as long as it is used.
-_DAY, _EVENING, _NIGHT, _WEEKEND = "weekday_day", "weekday_evening", "night", "weekend"
 ROSTERS: list[tuple[str, str, str, str | tuple[str, str]]] = [
-    # organisation, role, slot, who
-    (MARKER, "physician", _DAY, "lakare.anna"),
-    (MARKER, "physician", _EVENING, ("Per Sandin", "023-49 20 10")),
-    (MARKER, "physician", _NIGHT, ("Per Sandin", "023-49 20 10")),
-    (MARKER, "physician", _WEEKEND, ("Lena Åberg", "023-49 20 12")),
-    (MARKER, "registered_nurse", _DAY, "ssk.bertil"),
-    (MARKER, "registered_nurse", _EVENING, ("Elin Strömberg", "023-49 20 11")),
-    (MARKER, "registered_nurse", _NIGHT, ("Elin Strömberg", "023-49 20 11")),
-    (MARKER, "registered_nurse", _WEEKEND, ("Elin Strömberg", "023-49 20 11")),
-    ("MED-FALUN", "physician", _DAY, "lakare.sara"),
-    ("MED-FALUN", "physician", _EVENING, ("Johan Berglund", "023-49 21 10")),
-    ("MED-FALUN", "physician", _NIGHT, ("Johan Berglund", "023-49 21 10")),
-    ("MED-FALUN", "physician", _WEEKEND, ("Johan Berglund", "023-49 21 10")),
-    ("MED-FALUN", "registered_nurse", _DAY, "ssk.tove"),
-    ("MED-FALUN", "registered_nurse", _EVENING, ("Mona Larsson", "023-49 21 11")),
-    ("MED-FALUN", "registered_nurse", _NIGHT, ("Mona Larsson", "023-49 21 11")),
-    ("MED-FALUN", "registered_nurse", _WEEKEND, ("Mona Larsson", "023-49 21 11")),
-    ("NSV-TEAM", "physician", _DAY, "team.jonas"),
-    ("NSV-TEAM", "physician", _EVENING, "team.jonas"),
-    ("NSV-TEAM", "physician", _NIGHT, ("Erik Norén", "023-49 22 10")),
-    ("NSV-TEAM", "physician", _WEEKEND, ("Erik Norén", "023-49 22 10")),
-    ("NSV-TEAM", "registered_nurse", _DAY, "team.karin"),
-    ("NSV-TEAM", "registered_nurse", _EVENING, "team.karin"),
-    ("NSV-TEAM", "registered_nurse", _NIGHT, ("Sofia Lind", "023-49 22 11")),
-    ("NSV-TEAM", "registered_nurse", _WEEKEND, ("Sofia Lind", "023-49 22 11")),
-    # the municipalities have no physicians: the primary care centre's by day, the region's
-    # physician on call (jourläkare) at other times
-    ("HSV-FALUN", "physician", _DAY, ("Ivar Strand, Vårdcentralen Falun Norra", "023-49 30 10")),
-    ("HSV-FALUN", "physician", _EVENING, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-FALUN", "physician", _NIGHT, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-FALUN", "physician", _WEEKEND, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-FALUN", "registered_nurse", _DAY, "hsv.eva"),
-    ("HSV-FALUN", "registered_nurse", _EVENING, "hsv.fredrik"),
-    ("HSV-FALUN", "registered_nurse", _NIGHT, ("Maria Ek", "023-82 010")),
-    ("HSV-FALUN", "registered_nurse", _WEEKEND, ("Maria Ek", "023-82 010")),
-    (
-        "HSV-BORLANGE",
-        "physician",
-        _DAY,
-        ("Ahmed Karimi, Vårdcentralen Borlänge Centrum", "0243-49 30 10"),
-    ),
-    ("HSV-BORLANGE", "physician", _EVENING, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-BORLANGE", "physician", _NIGHT, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-BORLANGE", "physician", _WEEKEND, ("Karl Holmgren, jourläkare", "023-49 00 90")),
-    ("HSV-BORLANGE", "registered_nurse", _DAY, "hsv.hanna"),
-    ("HSV-BORLANGE", "registered_nurse", _EVENING, ("Petra Nord", "0243-74 010")),
-    ("HSV-BORLANGE", "registered_nurse", _NIGHT, ("Petra Nord", "0243-74 010")),
-    ("HSV-BORLANGE", "registered_nurse", _WEEKEND, ("Petra Nord", "0243-74 010")),
+    (r["organisation"], r["role"], r["slot"], r["user"] if "user" in r else (r["name"], r["phone"]))
+    for r in _WORLD["rosters"]
 ]
 
 
