@@ -58,6 +58,14 @@ class TestBadInput:
         response = client.get("/api/v1/me", headers={"Authorization": "Bearer nope"})
         assert response.status_code == 401
         assert "log in again" in response.json()["detail"]
+        assert response.json()["code"] == "unauthenticated"
+        assert response.json()["problem"] == "session.unknown_token"
+
+    def test_no_token_is_401_with_its_problem(self, client: TestClient) -> None:
+        response = client.get("/api/v1/me")
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthenticated"
+        assert response.json()["problem"] == "login.required"
 
     def test_wrong_password_is_401(self, client: TestClient, session: Session) -> None:
         user = make_user(session, make_organisation(session), username="kalle")

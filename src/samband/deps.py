@@ -20,9 +20,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import Forbidden, InvalidInput, Unauthenticated, problem
+from samband.kit.errors import Forbidden, InvalidInput, problem
 from samband.security import service as security
-from samband.security.context import AccessLog, Actor, Context
+from samband.security.context import AccessLog, Actor, Context, login_refusal
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -145,7 +145,7 @@ def get_session(unit: Unit) -> Session:
 
 def get_context(unit: Unit, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Context:
     if not token:
-        raise Unauthenticated("log in first: send 'Authorization: Bearer <token>'")
+        raise login_refusal(problem("login.required"))
     unit.actor = security.authenticate_token(unit.session, token)
     return Context(session=unit.session, actor=unit.actor, log=unit.log)
 

@@ -299,3 +299,25 @@ class TestEmergencyAccesses:
         assert ids(client.get(EMERGENCY, headers=auth(session, w.municipal_auditor))) == {
             str(theirs.id)
         }
+
+
+class TestRefusalCodes:
+    def test_the_api_answers_the_code_and_the_page_says_it_in_swedish(
+        self, client: TestClient, session: Session
+    ) -> None:
+        w = make_world(session)
+        theirs = make_audit_event(session, user=w.municipal_nurse, patient=w.patient)
+        headers = auth(session, w.auditor)
+
+        api = client.get(f"{EVENTS}/{theirs.id}", headers=headers)
+        client.cookies.set("samband_session", headers["Authorization"][7:])
+        page = client.get("/audit/extract", params={"personnummer": "19121212-1213"})
+
+        assert api.status_code == 404
+        assert (api.json()["code"], api.json()["params"]) == (
+            "audit.event_not_found",
+            {"event_id": str(theirs.id)},
+        )
+        assert page.status_code == 422
+        assert "Personnummer 19121212-1213: kontrollsiffran ska vara 2, inte 3" in page.text
+        assert "check digit" not in page.text

@@ -307,6 +307,9 @@ class TestCreateCarePlan:
         )
         assert response.status_code == 422
         assert "iv_antibiotics" in response.json()["detail"]
+        error = response.json()["errors"][0]
+        assert error["code"] == "careplan.repeated_activity_key"
+        assert error["params"] == {"keys": ["iv_antibiotics"]}
 
     def test_no_template_and_no_content_is_422(self, client: TestClient, session: Session) -> None:
         world = _world(session)

@@ -216,6 +216,22 @@ class TestWriting:
         assert words in answer.json()["detail"]
         assert count(session) == before
 
+    def test_a_refusal_carries_its_code_and_parameters(
+        self, client: TestClient, session: Session, w: W
+    ) -> None:
+        answer = client.post(
+            "/api/v1/on-call/entries",
+            json={"entries": [entry(w, ends_on="2026-03-01")]},
+            headers=auth(session, w.coordinator),
+        )
+
+        assert answer.status_code == 422
+        body = answer.json()
+        assert body["code"] == "oncall.ends_before_start"
+        assert body["field"] == "entries[0].ends_on"
+        assert body["params"] == {"ends_on": "2026-03-01", "starts_on": "2026-03-02"}
+        assert body["detail"].startswith("ends_on 2026-03-01 is before starts_on 2026-03-02")
+
     def test_an_unknown_slot_is_422_naming_the_field(
         self, client: TestClient, session: Session, w: W
     ) -> None:
@@ -312,7 +328,9 @@ class TestPage:
             },
         )
         assert answer.status_code == 422
-        assert "give the number" in answer.text
+        # the service's problem (oncall.no_phone) in the page's language
+        assert "Telefonnummer saknas: skriv numret att ringa" in answer.text
+        assert "give the number" not in answer.text
         assert count(session) == 0
 
     def test_a_nurse_sees_the_page_without_the_form_and_may_not_post(

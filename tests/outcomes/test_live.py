@@ -409,11 +409,15 @@ class TestQuestionnaireEndpoint:
         assert read["answered_by"] == "next_of_kin"
 
     @pytest.mark.parametrize(
-        ("answers", "says"),
+        ("answers", "says", "code"),
         [
-            ({"knew_whom_to_call": 4}, "felt_safe must be answered"),
-            ({"felt_safe": 6}, "whole number 1-5"),
-            ({"felt_safe": 3, "mood": 2}, "unknown question 'mood'"),
+            ({"knew_whom_to_call": 4}, "felt_safe must be answered", "questionnaire.unanswered"),
+            ({"felt_safe": 6}, "whole number 1-5", "questionnaire.not_on_scale"),
+            (
+                {"felt_safe": 3, "mood": 2},
+                "unknown question 'mood'",
+                "questionnaire.unknown_question",
+            ),
         ],
     )
     def test_bad_answers_are_422(
@@ -423,6 +427,7 @@ class TestQuestionnaireEndpoint:
         world: World,
         answers: dict[str, int],
         says: str,
+        code: str,
     ) -> None:
         episode = self._at_home(session, world)
 
@@ -434,6 +439,7 @@ class TestQuestionnaireEndpoint:
 
         assert response.status_code == 422
         assert says in response.json()["detail"]
+        assert [e["code"] for e in response.json()["errors"]] == [code]
 
     def test_not_before_the_patient_went_home(
         self, client: TestClient, session: Session, world: World

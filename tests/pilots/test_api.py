@@ -144,6 +144,30 @@ class TestRefusals:
         assert response.status_code == 422
         assert count(session, Pilot) == before
 
+    @pytest.mark.parametrize(
+        ("changes", "code"),
+        [
+            ({"period_end": "2029-01-01"}, "pilot.period_reversed"),
+            ({"comparison_start": None}, "pilot.comparison_period_missing"),
+            ({"comparison_end": "2028-01-01"}, "pilot.comparison_reversed"),
+            ({"comparison_kind": "unit"}, "pilot.comparison_unit_missing"),
+        ],
+    )
+    def test_bad_periods_answer_their_code(
+        self,
+        client: TestClient,
+        session: Session,
+        world: World,
+        changes: dict[str, Any],
+        code: str,
+    ) -> None:
+        response = client.post(
+            "/api/v1/pilots", json=body(world, **changes), headers=auth(session, world.nurse)
+        )
+
+        assert response.status_code == 422
+        assert [e["code"] for e in response.json()["errors"]] == [code]
+
     def test_unknown_pilot_is_404(self, client: TestClient, session: Session, world: World) -> None:
         headers = auth(session, world.nurse)
         url = f"/api/v1/pilots/{uuid.uuid4()}"

@@ -233,6 +233,33 @@ class TestOrderAndDownload:
 
 
 class TestRefusals:
+    def test_a_refusal_carries_its_code_and_a_page_shows_it_in_swedish(
+        self, client: TestClient, session: Session, world: World
+    ) -> None:
+        headers = auth(session, world.nurse)
+        api = client.post(
+            "/api/v1/reports",
+            json={"kind": "outcomes", "format": "csv", **MARCH, "organisation": "NOPE"},
+            headers=headers,
+        )
+        client.cookies.set("samband_session", headers["Authorization"][7:])
+        page = client.post(
+            "/outcomes/reports",
+            data={"from": "2025-03-01", "to": "2025-03-31", "format": "pdf", "trace": "1"},
+        )
+
+        assert api.status_code == 422
+        body = api.json()
+        assert (body["code"], body["field"], body["params"]) == (
+            "reports.unknown_organisation",
+            "organisation",
+            {"code": "NOPE"},
+        )
+        assert body["detail"] == "no organisation with the code 'NOPE'"
+        assert page.status_code == 422
+        assert "Pdf:en har ingen lista över episoder" in page.text
+        assert "the PDF has no list" not in page.text
+
     @pytest.mark.parametrize(
         ("body", "field"),
         [

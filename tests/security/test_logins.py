@@ -80,9 +80,37 @@ class TestApi:
 
         assert refused.status_code == 429
         assert refused.json()["code"] == "too_many_attempts"
+        assert refused.json()["problem"] == "login.too_many"
+        assert refused.json()["params"]["seconds"] == int(refused.headers["Retry-After"])
         assert "wait" in refused.json()["detail"]
         assert 1 <= int(refused.headers["Retry-After"]) <= 30
         assert "access_token" not in refused.json()
+
+    def test_a_wrong_password_answers_its_problem_with_the_generic_code(
+        self, client: TestClient, user: User
+    ) -> None:
+        refused = api_login(client, "lisa.ssk", "wrong-password")
+
+        assert refused.status_code == 401
+        assert refused.json() == {
+            "detail": "wrong username or password",
+            "code": "unauthenticated",
+            "problem": "login.wrong",
+        }
+
+    def test_a_deactivated_account_answers_its_problem(
+        self, client: TestClient, session: Session, user: User
+    ) -> None:
+        user.active = False
+        session.flush()
+
+        refused = api_login(client, "lisa.ssk", PASSWORD)
+
+        assert refused.status_code == 401
+        assert (refused.json()["code"], refused.json()["problem"]) == (
+            "unauthenticated",
+            "login.deactivated",
+        )
 
     def test_four_failures_do_not_lock(self, client: TestClient, user: User) -> None:
         fail(client, "lisa.ssk", times=4)

@@ -73,3 +73,25 @@ def test_set_how_i_am_reached(client: TestClient, session: Session, world: World
     session.refresh(world.nurse)
     assert world.nurse.notify_channels == ["sms", "email"]
     assert world.nurse.phone == "070-123 45 67"
+
+
+def test_the_api_refusal_has_its_code_and_the_page_language_its_text(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The service's refusal (a channel without its address) is a problem: the API answers
+    its code and the old English sentence; the same problem reads in Swedish on a page."""
+    from samband.kit.errors import problem
+    from tests.factories import auth
+
+    refused = client.patch(
+        "/api/v1/me/contact",
+        json={"notify_channels": ["email"]},
+        headers=auth(session, world.nurse),
+    )
+
+    assert refused.status_code == 422
+    body = refused.json()
+    assert (body["code"], body["field"]) == ("notifications.email_needs_address", "notify_channels")
+    assert body["detail"].startswith("e-mail needs an address")
+    swedish = problem(body["code"]).text("sv")
+    assert swedish.startswith("E-post kräver en e-postadress")

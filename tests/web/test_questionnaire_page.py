@@ -90,7 +90,8 @@ class TestQuestionnairePage:
         )
 
         assert response.status_code == 422
-        assert "Svara på den här frågan" in response.text
+        assert "Svara på fråga 1 (”Jag kände mig trygg med att vårdas hemma.”)" in response.text
+        assert "felt_safe must" not in response.text
         assert stored(session) == 0
 
     def test_out_of_scale_is_refused(self, client: TestClient, session: Session) -> None:
@@ -100,7 +101,23 @@ class TestQuestionnairePage:
         response = client.post(f"/episodes/{episode.id}/questionnaire", data={"felt_safe": "9"})
 
         assert response.status_code == 422
-        assert "Välj en siffra från 1 till 5." in response.text
+        assert "Svara på fråga 1 med en hel siffra från 1 till 5, inte 9." in response.text
+        assert stored(session) == 0
+
+    def test_a_word_for_an_answer_is_refused_in_english_on_an_english_page(
+        self, client: TestClient, session: Session
+    ) -> None:
+        episode, nurse = at_home(session)
+        login(client, session, nurse)
+        client.cookies.set("samband_lang", "en")
+
+        response = client.post(
+            f"/episodes/{episode.id}/questionnaire", data={"felt_safe": "4", "mood": "2"}
+        )
+
+        assert response.status_code == 422
+        assert "Not saved: unknown question &#39;mood&#39;" in response.text
+        assert "fråga" not in response.text
         assert stored(session) == 0
 
     def test_answered_twice_is_refused(self, client: TestClient, session: Session) -> None:

@@ -32,12 +32,12 @@ from samband.audit.schemas import (
     FlaggedEventRead,
 )
 from samband.kit import personnummer as pnr
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samband.kit.errors import Conflict, InvalidInput, NotFound, Problem, problem
 from samband.kit.time import STOCKHOLM, as_utc, utcnow
 from samband.models import AuditEvent, AuditReview, EmergencyAccess, Patient, User
 from samband.organisations import service as organisations
 from samband.organisations.repository import CareProvider
-from samband.security.context import Context
+from samband.security.context import Context, role_refusal
 from samband.security.roles import Permission
 
 MAX_SAMPLE = 1000
@@ -76,7 +76,7 @@ def _require(
         allowed=False,
         reason=f"role {ctx.actor.role} lacks {permission.value}",
     )
-    raise Forbidden(f"a user with the role '{ctx.actor.role}' may not do this ({permission.value})")
+    raise role_refusal(ctx.actor.role, permission)
 
 
 def search(
@@ -147,7 +147,7 @@ def get_event(ctx: Context, event_id: uuid.UUID) -> AuditEvent:
             allowed=False,
             reason="another care provider's log" if other else "no such audit event",
         )
-        raise NotFound(f"audit event {event_id} was not found")
+        raise NotFound(problem("audit.event_not_found", event_id=event_id))
     if event.patient_id is not None:
         _log_audit_read(ctx, event.patient_id, action="audit_read")
     return event
@@ -167,17 +167,21 @@ def extract(
         personnummer=personnummer,
     )
     if (patient_id is None) == (personnummer is None):
-        raise InvalidInput(
-            "give either patient_id or personnummer (one of them)", field="patient_id"
-        )
+        raise InvalidInput(problem("audit.extract_needs_one", field="patient_id"))
     scope = care_provider(ctx)
     if personnummer is not None:
         patient = _patient_by_personnummer(ctx, personnummer)
-        what = f"no patient with personnummer {personnummer}"
+        absent = problem(
+            "audit.personnummer_not_in_log",
+            personnummer=personnummer,
+            care_provider=scope.authority_name,
+        )
     else:
         assert patient_id is not None  # noqa: S101 - checked above
         patient = repository.get_patient(ctx.session, patient_id)
-        what = f"no patient {patient_id}"
+        absent = problem(
+            "audit.patient_not_in_log", patient_id=patient_id, care_provider=scope.authority_name
+        )
     if patient is None or not repository.has_events(ctx.session, patient.id, scope=scope):
         ctx.log.record(
             patient_id=patient.id if patient else patient_id,
@@ -189,7 +193,7 @@ def extract(
             if patient is None
             else f"no access by {scope.authority_name}'s organisations",
         )
-        raise NotFound(f"{what} is in {scope.authority_name}'s access log")
+        raise NotFound(absent)
     _log_audit_read(ctx, patient.id, action="audit_extract")
 
     entries: list[ExtractEntry] = []
@@ -229,6 +233,11 @@ def extract(
     )
 
 
+def sample_size(n: int | str) -> Problem:
+    """The problem of a sample size outside 1..MAX_SAMPLE (``n`` as given)."""
+    return problem("audit.sample_size", field="n", max=MAX_SAMPLE, n=n)
+
+
 def sample(
     session: Session,
     n: int,
@@ -246,7 +255,7 @@ def sample(
     ``scope``: one care provider's log (an auditor's); None is the whole log (the system).
     """
     if not 1 <= n <= MAX_SAMPLE:
-        raise InvalidInput(f"n must be between 1 and {MAX_SAMPLE}, not {n}", field="n")
+        raise InvalidInput(sample_size(n))
     since, until = _period(since, until)
     population = repository.sample_population(session, since=since, until=until, scope=scope)
     chosen = random.Random(seed).sample(population, min(n, len(population)))  # noqa: S311
@@ -282,7 +291,7 @@ def flagged(
     _require(ctx, Permission.AUDIT_READ, action="audit_search")
     if kind not in repository.FLAGGED:
         raise InvalidInput(
-            f"unknown kind '{kind}'; use one of: {', '.join(FLAGGED_KINDS)}", field="kind"
+            problem("audit.unknown_kind", field="kind", kind=kind, kinds=list(FLAGGED_KINDS))
         )
     rows, total = repository.flagged(
         ctx.session,
@@ -316,12 +325,11 @@ def mark_reviewed(ctx: Context, data: AuditReviewCreate) -> AuditReview:
             allowed=False,
             reason="another care provider's log" if other else "no such audit event",
         )
-        raise NotFound(f"audit event {data.event_id} was not found")
+        raise NotFound(problem("audit.event_not_found", event_id=data.event_id))
     existing = repository.review_of(ctx.session, event.id)
     if existing is not None:
         raise Conflict(
-            f"audit event {event.id} was already reviewed at "
-            f"{existing.reviewed_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
+            problem("audit.event_already_reviewed", event_id=event.id, at=existing.reviewed_at)
         )
     kind = repository.kind_of(event)
     review = AuditReview(
@@ -384,11 +392,10 @@ def review(
             allowed=False,
             reason="another care provider's emergency access" if access else "no such access",
         )
-        raise NotFound(f"emergency access {access_id} was not found")
+        raise NotFound(problem("audit.emergency_not_found", access_id=access_id))
     if access.reviewed_at is not None:
         raise Conflict(
-            f"emergency access {access_id} was already reviewed at "
-            f"{access.reviewed_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
+            problem("audit.emergency_already_reviewed", access_id=access_id, at=access.reviewed_at)
         )
     access.reviewed_at = utcnow()
     access.reviewed_by_id = ctx.actor.user_id
@@ -426,7 +433,7 @@ def _patient_by_personnummer(ctx: Context, text: str) -> Patient | None:
     try:
         digits = pnr.parse(text).digits
     except pnr.InvalidIdentityNumber as exc:
-        raise InvalidInput(str(exc), field="personnummer") from None
+        raise InvalidInput(exc.problem, field="personnummer") from None
     return repository.get_patient_by_personnummer(ctx.session, digits)
 
 
@@ -447,7 +454,7 @@ def _period(
     """Times without a zone are Stockholm local time; both end up in UTC."""
     since, until = _aware(since, "from"), _aware(until, "to")
     if since is not None and until is not None and since > until:
-        raise InvalidInput("'from' must not be later than 'to'", field="from")
+        raise InvalidInput(problem("audit.period_reversed", field="from"))
     return since, until
 
 
@@ -457,4 +464,10 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
     try:
         return as_utc(value if value.tzinfo else value.replace(tzinfo=STOCKHOLM))
     except (OverflowError, ValueError):
-        raise InvalidInput(f"{field}: {value} is out of range", field=field) from None
+        if field == "from":
+            raise InvalidInput(
+                problem("audit.from_out_of_range", field=field, value=str(value))
+            ) from None
+        raise InvalidInput(
+            problem("audit.to_out_of_range", field=field, value=str(value))
+        ) from None

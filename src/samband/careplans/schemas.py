@@ -14,7 +14,8 @@ from pydantic import (
     model_validator,
 )
 
-from samband.kit.schemas import FREE_TEXT, NAME, ReadModel
+from samband.kit.errors import problem
+from samband.kit.schemas import FREE_TEXT, NAME, ReadModel, refused
 from samband.pathways.definition import Activity, AlertLimit, Contact
 
 Line = Annotated[
@@ -80,7 +81,9 @@ class CarePlanContent(BaseModel):
         keys = [a.key for a in self.activities]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
-            raise ValueError(f"activities: each key must be unique; repeated: {duplicates}")
+            raise refused(
+                problem("careplan.repeated_activity_key", field="activities", keys=duplicates)
+            )
         return self
 
 

@@ -16,11 +16,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from samband.kit.errors import Problem, problem
+
 _SHAPE = re.compile(r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$")
 
 
 class InvalidIdentityNumber(ValueError):
-    """The text is not a valid personnummer or samordningsnummer; the message says why."""
+    """The text is not a valid personnummer or samordningsnummer: ``problem`` says why
+    (``personnummer.*``), the message is its English text."""
+
+    def __init__(self, why: Problem) -> None:
+        super().__init__(why.text("en"))
+        self.problem = why
 
 
 @dataclass(frozen=True)
@@ -49,17 +56,21 @@ def parse(text: str, *, today: date | None = None) -> IdentityNumber:
     other_digit = next((ch for ch in raw if ch.isdigit() and not ch.isascii()), None)
     if other_digit is not None:
         raise InvalidIdentityNumber(
-            f"personnummer {shown}: write the digits 0-9 only "
-            f"('{other_digit}' is {unicodedata.name(other_digit, 'another kind of digit')})"
+            problem(
+                "personnummer.other_digit",
+                number=shown,
+                digit=other_digit,
+                name=unicodedata.name(other_digit, "another kind of digit"),
+            )
         )
     match = _SHAPE.match(raw.replace(" ", ""))
     if not match:
         digits_only = re.sub(r"[^0-9]", "", raw)
         if re.search(r"[^0-9\-+ ]", raw) or len(digits_only) in (10, 12):
-            reason = "only digits and one '-' or '+' before the last four digits are allowed"
-        else:
-            reason = f"has {len(digits_only)} digits; write 10 (YYMMDD-NNNC) or 12 (YYYYMMDDNNNC)"
-        raise InvalidIdentityNumber(f"personnummer {shown}: {reason}")
+            raise InvalidIdentityNumber(problem("personnummer.shape", number=shown))
+        raise InvalidIdentityNumber(
+            problem("personnummer.digit_count", number=shown, count=len(digits_only))
+        )
     date_part, separator, tail = match.groups()
 
     if len(date_part) == 8:
@@ -75,28 +86,30 @@ def parse(text: str, *, today: date | None = None) -> IdentityNumber:
     if 61 <= day <= 91:
         kind, birth_day = "samordningsnummer", day - 60
     if not 1 <= month <= 12:
-        raise InvalidIdentityNumber(f"personnummer {shown}: month {month:02d} does not exist")
+        raise InvalidIdentityNumber(
+            problem("personnummer.month", number=shown, month=f"{month:02d}")
+        )
     try:
         born = date(year, month, birth_day)
     except ValueError:
-        hint = " (a samordningsnummer adds 60 to the day)" if kind == "samordningsnummer" else ""
+        code = (
+            "personnummer.coordination_day" if kind == "samordningsnummer" else "personnummer.day"
+        )
         raise InvalidIdentityNumber(
-            f"personnummer {shown}: day {day:02d} does not exist in {year}-{month:02d}{hint}"
+            problem(code, number=shown, day=f"{day:02d}", month=f"{year}-{month:02d}")
         ) from None
     if born > today:
-        raise InvalidIdentityNumber(f"personnummer {shown}: date of birth {born} is in the future")
+        raise InvalidIdentityNumber(problem("personnummer.future", number=shown, born=born))
     if year < 1850:
-        raise InvalidIdentityNumber(f"personnummer {shown}: year {year} is not plausible")
+        raise InvalidIdentityNumber(problem("personnummer.year", number=shown, year=str(year)))
 
     if tail[:3] == "000":
-        raise InvalidIdentityNumber(
-            f"personnummer {shown}: the birth number 000 is never issued; check the number"
-        )
+        raise InvalidIdentityNumber(problem("personnummer.birth_number", number=shown))
     ten = f"{year % 100:02d}{month:02d}{day:02d}{tail}"
     expected = luhn_check_digit(ten[:9])
     if int(ten[9]) != expected:
         raise InvalidIdentityNumber(
-            f"personnummer {shown}: check digit should be {expected}, not {ten[9]}"
+            problem("personnummer.check_digit", number=shown, expected=expected, found=int(ten[9]))
         )
     return IdentityNumber(digits=f"{year:04d}{ten[2:]}", kind=kind, birth_date=born)
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
+from samband.kit.errors import Problem
 from samband.kit.text import check_free_text, check_name
 
 T = TypeVar("T")
+
+
+def refused(found: Problem) -> PydanticCustomError:
+    """A validation error that carries its problem (raise it in a validator): its code is the
+    error's ``type``, the API answers its code and parameters and a page shows it in the
+    reader's language (``ctx["problem"]``, read by app.py and web/base.parse_form)."""
+    return PydanticCustomError(found.code, found.text("en"), {"problem": found})
+
 
 # Free text (notes, reasons): tabs and new lines, no other control characters, no
 # bidirectional overrides, not only invisible characters (kit/text.py).

@@ -27,13 +27,19 @@ from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
 from samband.config import get_settings
+from samband.kit.errors import Problem, problem
 from samband.notifications.messages import Message
 
 TIMEOUT_SECONDS = 10
 
 
 class DeliveryError(Exception):
-    """The channel did not take the message (the text says why, without the message)."""
+    """The channel did not take the message: a problem (``delivery.*``) that says why, without
+    the message; its text (English) is what the delivery keeps as its last error."""
+
+    def __init__(self, why: Problem) -> None:
+        super().__init__(why.text("en"))
+        self.problem = why
 
 
 def send(channel: str, address: str, message: Message) -> str | None:
@@ -42,17 +48,17 @@ def send(channel: str, address: str, message: Message) -> str | None:
         return send_email(address, message)
     if channel == "sms":
         return send_sms(address, message)
-    raise DeliveryError(f"no such channel: {channel}")
+    raise DeliveryError(problem("delivery.no_channel", channel=channel))
 
 
 def send_email(address: str, message: Message) -> str:
     settings = get_settings()
     if not settings.smtp_url:
-        raise DeliveryError("e-mail is not set up (SAMBAND_SMTP_URL)")
+        raise DeliveryError(problem("delivery.email_not_set_up"))
     url = urlsplit(settings.smtp_url)
     scheme = url.scheme.lower()
     if scheme not in ("smtp", "smtps", "smtp+starttls"):
-        raise DeliveryError(f"SAMBAND_SMTP_URL: unknown scheme {scheme!r}")
+        raise DeliveryError(problem("delivery.smtp_scheme", scheme=repr(scheme)))
     host = url.hostname or "127.0.0.1"
     port = url.port or {"smtp": 25, "smtps": 465, "smtp+starttls": 587}[scheme]
     email = EmailMessage()
@@ -76,16 +82,23 @@ def send_email(address: str, message: Message) -> str:
                 client.login(unquote(url.username), unquote(url.password or ""))
             refused = client.send_message(email)
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            problem(
+                "delivery.smtp_failed",
+                host=host,
+                port=str(port),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        ) from exc
     if refused:
-        raise DeliveryError(f"SMTP {host}:{port} refused the recipient")
+        raise DeliveryError(problem("delivery.smtp_refused", host=host, port=str(port)))
     return msgid
 
 
 def send_sms(number: str, message: Message) -> str | None:
     settings = get_settings()
     if not settings.sms_url or not settings.sms_token:
-        raise DeliveryError("SMS is not set up (SAMBAND_SMS_URL and SAMBAND_SMS_TOKEN)")
+        raise DeliveryError(problem("delivery.sms_not_set_up"))
     to = msisdn(number)
     body = json.dumps(
         {"from": settings.sms_sender, "to": [to], "body": message.short[:1000]}
@@ -104,11 +117,13 @@ def send_sms(number: str, message: Message) -> str | None:
             status = answer.status
             data = answer.read()
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"SMS gateway answered {exc.code}") from exc
+        raise DeliveryError(problem("delivery.sms_answered", status=str(exc.code))) from exc
     except OSError as exc:
-        raise DeliveryError(f"SMS gateway unreachable: {type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            problem("delivery.sms_unreachable", error=f"{type(exc).__name__}: {exc}")
+        ) from exc
     if status not in (200, 201):
-        raise DeliveryError(f"SMS gateway answered {status}")
+        raise DeliveryError(problem("delivery.sms_answered", status=str(status)))
     try:
         found = json.loads(data or b"{}")
     except ValueError:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from samband.config import get_settings
 from samband.db import unit_of_work
 from samband.jobs.queue import defer, task
-from samband.kit.errors import InvalidInput, NotFound
+from samband.kit.errors import InvalidInput, NotFound, problem
 from samband.kit.time import utcnow
 from samband.models import Notification, NotificationDelivery, User
 from samband.notifications import channels, messages, repository
@@ -309,7 +309,7 @@ def view(
 def _own(ctx: Context, notification_id: uuid.UUID) -> Notification:
     note = repository.get(ctx.session, notification_id)
     if note is None or note.user_id != ctx.actor.user_id:
-        raise NotFound(f"notification {notification_id} was not found")
+        raise NotFound(problem("notifications.not_found", notification_id=notification_id))
     return note
 
 
@@ -346,15 +346,9 @@ def update_contact(ctx: Context, data: ContactUpdate) -> ContactRead:
     email = changes.get("email", user.email)
     channels = [str(c) for c in changes.get("notify_channels", user.notify_channels or [])]
     if "sms" in channels and not phone:
-        raise InvalidInput(
-            "SMS needs a phone number: add phone, or leave sms out of notify_channels",
-            field="notify_channels",
-        )
+        raise InvalidInput(problem("notifications.sms_needs_phone", field="notify_channels"))
     if "email" in channels and not email:
-        raise InvalidInput(
-            "e-mail needs an address: add email, or leave email out of notify_channels",
-            field="notify_channels",
-        )
+        raise InvalidInput(problem("notifications.email_needs_address", field="notify_channels"))
     user.phone, user.email, user.notify_channels = phone, email, channels
     ctx.session.flush()
     return contact(ctx)

@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from samband.kit.errors import InvalidInput, NotFound
+from samband.kit.errors import InvalidInput, NotFound, problem
+from samband.kit.i18n import msg
 from samband.kit.time import STOCKHOLM, as_utc, utcnow
 from samband.models import Episode, OnCallEntry, Organisation, Unit, User
 from samband.oncall import repository, rules
@@ -258,10 +259,14 @@ def _read_scope(
             organisation_id = None
     scope = _scope(ctx.session, unit_id, organisation_id)
     if scope is None:
-        what = f"unit {unit_id}" if unit_id else f"organisation {organisation_id}"
+        if unit_id:
+            raise NotFound(problem("oncall.unit_not_found", field="unit_id", unit_id=unit_id))
         raise NotFound(
-            f"{what} was not found (see GET /api/v1/organisations)",
-            field="unit_id" if unit_id else "organisation_id",
+            problem(
+                "oncall.organisation_not_found",
+                field="organisation_id",
+                organisation_id=organisation_id,
+            )
         )
     return scope
 
@@ -270,11 +275,7 @@ def _aware(at: datetime | None) -> datetime:
     if at is None:
         return utcnow()
     if at.tzinfo is None:
-        raise InvalidInput(
-            f"at {at.isoformat()}: give the time zone, e.g. {at.isoformat()}+01:00 or "
-            f"{at.isoformat()}Z",
-            field="at",
-        )
+        raise InvalidInput(problem("oncall.time_zone_missing", field="at", at=at.isoformat()))
     return as_utc(at)
 
 
@@ -350,17 +351,16 @@ def _write_scope(
     own = ctx.actor.organisation_id
     if organisation_id is not None and organisation_id != own:
         raise NotFound(
-            f"organisation {organisation_id} was not found among those whose roster you may "
-            "write (your own organisation)",
-            field=f"{field}organisation_id",
+            problem(
+                "oncall.organisation_not_writable",
+                field=f"{field}organisation_id",
+                organisation_id=organisation_id,
+            )
         )
     if unit_id is not None:
         unit = repository.unit(ctx.session, unit_id)
         if unit is None or unit.organisation_id != own:
-            raise NotFound(
-                f"unit {unit_id} was not found among your organisation's units",
-                field=f"{field}unit_id",
-            )
+            raise NotFound(problem("oncall.unit_not_own", field=f"{field}unit_id", unit_id=unit_id))
     return _Scope(own, unit_id)
 
 
@@ -370,47 +370,42 @@ def _check(
     """The rules of one entry: 422 with the field and what to do, before anything is written."""
     if data.ends_on is not None and data.ends_on < data.starts_on:
         raise InvalidInput(
-            f"ends_on {data.ends_on} is before starts_on {data.starts_on}: give an end on or "
-            "after the start, or none for the weekly pattern",
-            field=f"{field}ends_on",
+            problem(
+                "oncall.ends_before_start",
+                field=f"{field}ends_on",
+                ends_on=data.ends_on,
+                starts_on=data.starts_on,
+            )
         )
     if data.user_id is None and data.name is None:
-        raise InvalidInput(
-            "say who is on call: user_id (a physician or nurse of your organisation) or the "
-            "name (and phone) of an external person",
-            field=f"{field}user_id",
-        )
+        raise InvalidInput(problem("oncall.nobody_named", field=f"{field}user_id"))
     if data.user_id is not None and data.name is not None:
-        raise InvalidInput(
-            "give user_id or name, not both (the name of a user comes from the directory)",
-            field=f"{field}name",
-        )
+        raise InvalidInput(problem("oncall.user_and_name", field=f"{field}name"))
     user = users.get(data.user_id) if data.user_id else None
     if data.user_id is not None:
         if user is None or user.organisation_id != scope.organisation_id or not user.active:
             raise InvalidInput(
-                f"user {data.user_id} is not an active member of your organisation; choose "
-                "one of its physicians or nurses (GET /api/v1/organisations/{id}/staff), or "
-                "give the name of an external person",
-                field=f"{field}user_id",
+                problem("oncall.user_not_member", field=f"{field}user_id", user_id=data.user_id)
             )
         if user.role not in rules.ROLES:
             raise InvalidInput(
-                f"{user.full_name} is a {user.role}; only a physician or a registered nurse "
-                "can be on call",
-                field=f"{field}user_id",
+                problem(
+                    "oncall.not_clinician",
+                    field=f"{field}user_id",
+                    name=user.full_name,
+                    role=msg(f"role.{user.role}"),
+                )
             )
         if data.role == rules.PHYSICIAN and user.role != rules.PHYSICIAN:
             raise InvalidInput(
-                f"{user.full_name} is not a physician: the physician on call must be one",
-                field=f"{field}user_id",
+                problem("oncall.not_physician", field=f"{field}user_id", name=user.full_name)
             )
     if not (data.phone or (user and user.phone)):
-        who = f"{user.full_name} has no phone number in the directory" if user else "no phone"
-        raise InvalidInput(
-            f"{who}: give the number to call (e.g. 023-49 20 10) in phone",
-            field=f"{field}phone",
-        )
+        if user:
+            raise InvalidInput(
+                problem("oncall.user_without_phone", field=f"{field}phone", name=user.full_name)
+            )
+        raise InvalidInput(problem("oncall.no_phone", field=f"{field}phone"))
 
 
 def create_entries(ctx: Context, data: EntriesCreate) -> list[EntryView]:
@@ -460,7 +455,7 @@ def _own_entry(ctx: Context, entry_id: uuid.UUID) -> OnCallEntry:
     ctx.actor.require(Permission.ONCALL_MANAGE)
     entry = repository.entry(ctx.session, entry_id, lock=True)
     if entry is None or entry.organisation_id != ctx.actor.organisation_id:
-        raise NotFound(f"no on-call entry {entry_id} in your organisation's rosters")
+        raise NotFound(problem("oncall.entry_not_found", entry_id=entry_id))
     return entry
 
 
@@ -696,7 +691,7 @@ def page_scopes(ctx: Context) -> PageScopes:
     ctx.actor.require(Permission.ONCALL_READ)
     organisation = repository.organisation(ctx.session, ctx.actor.organisation_id)
     if organisation is None:  # pragma: no cover - the actor's organisation exists
-        raise NotFound("your organisation was not found")
+        raise NotFound(problem("oncall.own_organisation_missing"))
     return PageScopes(
         organisation=organisation,
         units=list(repository.units_of(ctx.session, organisation.id)),

@@ -5,12 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from samband.kit.schemas import FREE_TEXT, ReadModel
-from samband.outcomes.questionnaire import KEYS, NAME, SCALE
+from samband.outcomes.questionnaire import KEYS, NAME, SCALE, answer_problems
 
 Comment = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), FREE_TEXT
@@ -37,6 +47,29 @@ class QuestionnaireCreate(BaseModel):
     answered_at: AwareDatetime | None = Field(
         default=None, description="when it was answered (default: now)"
     )
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _answers(cls, value: Any) -> Any:
+        """Every problem with the answers at once, each at its question (``answers.<key>``),
+        with its code: the API answers the codes, a page shows them in the reader's language
+        (``ctx["problem"]``, read by app.py and web/base.parse_form)."""
+        if not isinstance(value, dict):
+            return value  # pydantic says it is not an object
+        _, problems = answer_problems(value)
+        if problems:
+            raise ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(p.code, p.text("en"), {"problem": p}),
+                        loc=(p.field or "",),
+                        input=value.get(p.field or ""),
+                    )
+                    for p in problems
+                ],
+            )
+        return value
 
 
 class QuestionnaireRead(ReadModel):

@@ -26,7 +26,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from samband.episodes.access import episode_for
-from samband.kit.errors import Conflict, InvalidInput, NotFound
+from samband.kit.errors import Conflict, InvalidInput, NotFound, problem
+from samband.kit.i18n import msg
 from samband.kit.time import as_utc, utcnow
 from samband.models import OutcomeImport, QuestionnaireResponse
 from samband.outcomes import config, importer, repository, sources
@@ -90,8 +91,9 @@ def import_episodes(
         organisation = repository.organisation_by_code(session, organisation_code)
         if organisation is None:
             raise InvalidInput(
-                f"no organisation with the code '{organisation_code}' (see `samband orgs list`)",
-                field="organisation",
+                problem(
+                    "outcomes.unknown_organisation", field="organisation", code=organisation_code
+                )
             )
     parsed = importer.parse(data, known_pathways())
     if parsed.errors and not parsed.rows:
@@ -194,8 +196,7 @@ def _organisation_ids(session: Session, codes: Sequence[str]) -> list[uuid.UUID]
         org = repository.organisation_by_code(session, code)
         if org is None:
             raise InvalidInput(
-                f"no organisation with the code '{code}' (see `samband orgs list`)",
-                field="organisation",
+                problem("outcomes.unknown_organisation", field="organisation", code=code)
             )
         ids.append(org.id)
     return ids
@@ -214,7 +215,7 @@ def build_report(
     """The report of a period (``first_day`` .. ``last_day``, Swedish dates), everything
     included (the operator's view)."""
     if last_day < first_day:
-        raise InvalidInput("the period ends before it starts", field="to")
+        raise InvalidInput(problem("outcomes.period_reversed", field="to"))
     s = outcome_settings or settings()
     now = as_of or utcnow()
     period = period_of(first_day, last_day, now)
@@ -312,22 +313,23 @@ def record_questionnaire(
         resource_type="questionnaire",
         lock=True,
     )
-    answers, problems = trygghet.check(data.answers)
+    answers, problems = trygghet.answer_problems(data.answers)
     if problems:
-        raise InvalidInput("; ".join(problems), field="answers")
+        # the schema refuses these first (QuestionnaireCreate); a caller that built the
+        # answers otherwise gets every problem, the first as the answer's own
+        raise InvalidInput(problems[0], field="answers", problems=problems)
     if episode.started_at is None:
         raise Conflict(
-            f"the episode is {episode.state} and the patient has not been at home: the "
-            "questionnaire is about care at home"
+            problem("outcomes.questionnaire_not_at_home", state=msg(f"state.{episode.state}"))
         )
     if repository.questionnaire_of(ctx.session, episode.id) is not None:
-        raise Conflict("the questionnaire of this episode has already been answered")
+        raise Conflict(problem("outcomes.questionnaire_answered"))
     now = utcnow()
     at = data.answered_at or now
     if at > now + FUTURE_TOLERANCE:
-        raise InvalidInput("answered_at cannot be in the future", field="answered_at")
+        raise InvalidInput(problem("outcomes.answered_in_future", field="answered_at"))
     if at < as_utc(episode.started_at):
-        raise InvalidInput("answered_at is before the patient went home", field="answered_at")
+        raise InvalidInput(problem("outcomes.answered_before_home", field="answered_at"))
     stored: dict[str, object] = dict(answers)
     if data.comment:
         stored["comment"] = data.comment
@@ -354,7 +356,7 @@ def get_questionnaire(ctx: Context, episode_id: uuid.UUID) -> QuestionnaireRespo
     )
     response = repository.questionnaire_of(ctx.session, episode.id)
     if response is None:
-        raise NotFound("the questionnaire of this episode has not been answered")
+        raise NotFound(problem("outcomes.questionnaire_missing"))
     return response
 
 

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from samband.kit.schemas import FREE_TEXT, NAME, ReadModel
+from samband.kit.errors import problem
+from samband.kit.schemas import FREE_TEXT, NAME, ReadModel, refused
 
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), FREE_TEXT
@@ -69,14 +70,14 @@ class PilotCreate(BaseModel):
     @model_validator(mode="after")
     def _periods(self) -> PilotCreate:
         if self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise refused(problem("pilot.period_reversed", field="period_end"))
         if self.comparison_kind is ComparisonKind.PERIOD:
             if self.comparison_start is None or self.comparison_end is None:
-                raise ValueError("a comparison period needs comparison_start and comparison_end")
+                raise refused(problem("pilot.comparison_period_missing", field="comparison_start"))
             if self.comparison_end < self.comparison_start:
-                raise ValueError("comparison_end is before comparison_start")
+                raise refused(problem("pilot.comparison_reversed", field="comparison_end"))
         elif self.comparison_organisation is None:
-            raise ValueError("a comparison unit needs comparison_organisation (a code)")
+            raise refused(problem("pilot.comparison_unit_missing", field="comparison_organisation"))
         return self
 
 

@@ -29,7 +29,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from samband.jobs.queue import defer
-from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, SambandError
+from samband.kit.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    SambandError,
+    problem,
+)
+from samband.kit.i18n import msg
 from samband.kit.time import as_utc, utcnow
 from samband.models import ReportFile
 from samband.outcomes import render as outcome_render
@@ -73,21 +81,20 @@ def order(ctx: Context, data: ReportCreate) -> ReportFile:
     if data.trace:
         ctx.actor.require(Permission.PATIENT_READ)
     if data.last_day < data.first_day:
-        raise InvalidInput("the period ends before it starts", field="to")
+        raise InvalidInput(problem("outcomes.period_reversed", field="to"))
     if data.last_day - data.first_day > LONGEST:
-        raise InvalidInput("a report covers at most three years", field="to")
+        raise InvalidInput(problem("reports.too_long", field="to"))
     if data.trace and data.format == ReportFormat.PDF:
-        raise InvalidInput(
-            "the PDF has no list of episodes: choose csv, html or parquet for trace",
-            field="trace",
-        )
+        raise InvalidInput(problem("reports.pdf_without_trace", field="trace"))
     if data.pathway is not None and data.pathway not in outcomes.known_pathways():
-        raise InvalidInput(f"no pathway '{data.pathway}'", field="pathway")
+        raise InvalidInput(
+            problem("reports.unknown_pathway", field="pathway", pathway=data.pathway)
+        )
     if data.organisation is not None and not repository.organisation_exists(
         ctx.session, data.organisation
     ):
         raise InvalidInput(
-            f"no organisation with the code '{data.organisation}'", field="organisation"
+            problem("reports.unknown_organisation", field="organisation", code=data.organisation)
         )
     now = utcnow()
     report = ReportFile(
@@ -124,9 +131,9 @@ def get(ctx: Context, report_id: uuid.UUID, *, content: bool = False) -> ReportF
     ctx.actor.require(Permission.DIRECTORY_READ)
     report = repository.of_user(ctx.session, report_id, ctx.actor.user_id, content=content)
     if report is None:
-        raise NotFound("no such report of yours")
+        raise NotFound(problem("reports.not_found"))
     if as_utc(report.expires_at) <= utcnow():
-        raise Gone("the report has expired; order it again")
+        raise Gone(problem("reports.expired"))
     return report
 
 
@@ -134,8 +141,13 @@ def download(ctx: Context, report_id: uuid.UUID) -> ReportFile:
     """The caller's report with its file (409 while it is being made or when it failed)."""
     report = get(ctx, report_id, content=True)
     if report.status != "done" or report.content is None:
-        why = f": {report.error}" if report.status == "failed" and report.error else ""
-        raise Conflict(f"the report is {report.status}, there is no file{why}", field="status")
+        if report.status == "failed" and report.error:
+            raise Conflict(problem("reports.failed_no_file", field="status", error=report.error))
+        raise Conflict(
+            problem(
+                "reports.not_ready", field="status", status=msg(f"reports.state.{report.status}")
+            )
+        )
     return report
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from samband.audit import ledger
-from samband.kit.errors import Forbidden, problem
+from samband.kit.errors import Forbidden, Problem, Unauthenticated, problem
 from samband.kit.i18n import msg
 from samband.kit.time import utcnow
 from samband.security.roles import Permission, permissions_of
@@ -60,6 +60,15 @@ def role_refusal(role: str, permission: Permission) -> Forbidden:
         permission=permission.value,
     )
     refusal.code = Forbidden.code
+    return refusal
+
+
+def login_refusal(found: Problem) -> Unauthenticated:
+    """A 401 worded by the catalogue (``login.wrong``, ``session.expired`` …): the API keeps
+    its generic code ``unauthenticated`` (docs/api.md) and names the problem's code in
+    ``problem``; a page shows the text in the reader's language."""
+    refusal = Unauthenticated(found, problem=found.code)
+    refusal.code = Unauthenticated.code
     return refusal
 
 

@@ -29,13 +29,12 @@ from sqlalchemy.orm import Session
 
 from samband.config import get_settings
 from samband.kit import time as clock
-from samband.kit.errors import TooManyAttempts, Unauthenticated
+from samband.kit.errors import TooManyAttempts, Unauthenticated, problem
 from samband.models import LoginAttempt, User
 from samband.security import repository
-from samband.security.context import AccessLog
+from samband.security.context import AccessLog, login_refusal
 from samband.security.passwords import verify_password
 
-WRONG = "wrong username or password"
 RESOURCE = "login"
 
 
@@ -127,17 +126,17 @@ def log_in(
         return LoginResult(user=user)
     if user is not None and right:
         refuse("login_failed", "the account is deactivated")
-        return LoginResult(
-            refusal=Unauthenticated("this account is deactivated; ask your administrator")
-        )
+        return LoginResult(refusal=login_refusal(problem("login.deactivated")))
     refuse("login_failed", "no such user" if user is None else "wrong password")
     locked = wait_for(session, name, address, now)
     if locked.seconds > 0:
         refuse("login_locked", f"locked out: {locked.reason}")
-    return LoginResult(refusal=Unauthenticated(WRONG))
+    return LoginResult(refusal=login_refusal(problem("login.wrong")))
 
 
 def too_many(seconds: int) -> TooManyAttempts:
-    return TooManyAttempts(
-        f"too many failed logins: wait {seconds} seconds, then try again", retry_after=seconds
-    )
+    """Wait ``seconds`` (the API's code stays ``too_many_attempts``, docs/api.md)."""
+    refusal = TooManyAttempts(problem("login.too_many", seconds=seconds), retry_after=seconds)
+    refusal.code = TooManyAttempts.code
+    refusal.details["problem"] = "login.too_many"
+    return refusal

@@ -58,7 +58,7 @@ def login(
             headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse(
             status_code=refusal.status_code,
-            content={"detail": refusal.message, "code": refusal.code},
+            content=refusal.as_json(),
             headers=headers,
         )
     assert result.user is not None  # noqa: S101 - a result is a user or a refusal

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from samband.config import get_settings
-from samband.kit.errors import Unauthenticated, not_visible
+from samband.kit.errors import not_visible, problem
 from samband.kit.time import utcnow
 from samband.models import ApiToken, Organisation, User
 from samband.security import repository
-from samband.security.context import Actor, Context, role_refusal
+from samband.security.context import Actor, Context, login_refusal, role_refusal
 from samband.security.repository import Visibility
 from samband.security.roles import Permission
 
@@ -91,19 +91,17 @@ def authenticate_token(
     now = utcnow()
     stored = repository.get_token(session, _digest(token))
     if stored is None or stored.kind not in LOGIN_KINDS or stored.expires_at <= now:
-        raise Unauthenticated("the token is unknown or has expired; log in again")
+        raise login_refusal(problem("session.unknown_token"))
     if idle or stored.kind == "session":
         last_used = stored.last_used_at or stored.created_at
         minutes = get_settings().session_idle_minutes
         if now - last_used >= timedelta(minutes=minutes):
-            raise Unauthenticated(
-                f"the session ended after {minutes} minutes without use; log in again"
-            )
+            raise login_refusal(problem("session.expired", minutes=minutes))
         if touch and now - last_used >= TOUCH_EVERY:
             repository.touch_token(session, stored.token_hash, now)
     user = repository.get_user(session, stored.user_id)
     if user is None or not user.active:
-        raise Unauthenticated("this account is deactivated; ask your administrator")
+        raise login_refusal(problem("login.deactivated"))
     return actor_of(user)
 
 

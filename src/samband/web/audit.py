@@ -24,16 +24,16 @@ from samband.audit import pdf
 from samband.audit import service as audit
 from samband.audit.schemas import AuditReviewCreate, EmergencyAccessReviewCreate
 from samband.audit.words import action_text, resource_text
-from samband.kit.errors import InvalidInput, SambandError
+from samband.kit.errors import InvalidInput, Problem, SambandError, problem
 from samband.kit.time import STOCKHOLM
 from samband.models import AuditEvent
 from samband.organisations import service as organisations
 from samband.security.context import Context
 from samband.security.roles import Permission
+from samband.web.access_reasons import access_reason
 from samband.web.base import FormErrors, WebContext, language, render
 from samband.web.flow import FormData, blank
 from samband.web.i18n import translate
-from samband.web.reasons import reason_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,6 +67,8 @@ def _word_filters(lang: str) -> dict[str, Any]:
     return {
         "action_text": lambda value: action_text(value, lang),
         "resource_text": lambda value: resource_text(value, lang),
+        # the reason a row keeps: the system's in the reader's language, a person's as written
+        "access_reason": lambda value: access_reason(value, lang),
     }
 
 
@@ -141,8 +143,9 @@ def _places(ctx: Context) -> list[Place]:
     return places
 
 
-def _error_text(exc_message: str, request: Request) -> str:
-    return reason_text(exc_message, language(request))
+def _error(exc: SambandError) -> Problem | str:
+    """A refusal as a form error (a problem is shown in the page's language)."""
+    return exc.problem or exc.message
 
 
 # -- the search -------------------------------------------------------------------------------
@@ -193,7 +196,7 @@ def search_page(
                 offset=(number - 1) * PAGE_SIZE,
             )
         except InvalidInput as exc:
-            errors.fields[exc.field or ""] = _error_text(exc.message, request)
+            errors.fields[exc.field or ""] = _error(exc)
     return _render(
         request,
         "audit_search.html",
@@ -236,7 +239,7 @@ def extract_page(request: Request, ctx: WebContext, personnummer: str = "") -> H
         except SambandError as exc:
             if exc.status_code not in (404, 422):
                 raise
-            errors.fields["personnummer"] = _error_text(exc.message, request)
+            errors.fields["personnummer"] = _error(exc)
             status_code = exc.status_code
     return _render(
         request,
@@ -293,9 +296,7 @@ def sample_page(
         if not 1 <= size <= audit.MAX_SAMPLE or not 0 <= number < 2**63:
             raise ValueError
     except ValueError:
-        errors.fields["n"] = reason_text(
-            f"n must be between 1 and {audit.MAX_SAMPLE}, not {n[:10]}", language(request)
-        )
+        errors.fields["n"] = audit.sample_size(n[:10])
         size, number = SAMPLE_DEFAULT, 0
     shown = reviewed if reviewed in REVIEWED else "all"
     params = {
@@ -318,7 +319,7 @@ def sample_page(
                 reviewed=REVIEWED[shown],
             )
         except InvalidInput as exc:
-            errors.fields[exc.field or ""] = _error_text(exc.message, request)
+            errors.fields[exc.field or ""] = _error(exc)
     back = _url("/audit/sample", params)
     return _render(
         request,
@@ -430,7 +431,7 @@ def mark_reviewed(request: Request, ctx: WebContext, form: FormData) -> Response
     try:
         data = AuditReviewCreate(event_id=uuid.UUID(event_id), note=note)
     except ValueError:
-        raise InvalidInput("event_id: not a valid id", field="event_id") from None
+        raise InvalidInput(problem("audit.bad_event_id", field="event_id")) from None
     audit.mark_reviewed(ctx, data)
     return RedirectResponse(_with(back, notice="reviewed"), status_code=303)
 

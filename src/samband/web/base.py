@@ -31,7 +31,6 @@ from samband.security.context import Context
 from samband.web.csrf import csrf_field
 from samband.web.i18n import DEFAULT, LANGUAGES, activity_text, skill_text, translate
 from samband.web.nav import current_link, nav_links
-from samband.web.reasons import reason_text
 from samband.web.recorded import checklist_note, event_note, relation_text
 
 HERE = Path(__file__).parent
@@ -84,11 +83,12 @@ def _criterion_text(criterion: Any, lang: str) -> str:
 
 
 def _reason(value: Any, lang: str) -> str:
-    """A problem or a message (kit/errors.py, kit/i18n.py) in the page's language; a reason
-    stored as a sentence before problems had codes: through the old patterns."""
+    """A problem or a message (kit/errors.py, kit/i18n.py) in the page's language; a text kept
+    from before problems had codes (migrations 0018 and 0019 converted the known ones): as
+    written."""
     if isinstance(value, Problem | Msg):
         return value.text(lang)
-    return reason_text(str(value), lang)
+    return str(value)
 
 
 @pass_context

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from samband.kit.errors import Forbidden, InvalidInput, NotFound, SambandError, problem
-from samband.kit.i18n import number, param_text
+from samband.kit.errors import Forbidden, InvalidInput, NotFound, Problem, SambandError, problem
+from samband.kit.i18n import number, param_text, source
 from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
 from samband.outcomes import questionnaire as trygghet
@@ -32,7 +32,7 @@ from samband.pathways.definition import registry
 from samband.pilots import service as pilots
 from samband.security.context import Context
 from samband.security.roles import Permission
-from samband.web.base import FormErrors, WebContext, attempt, language, render
+from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.flow import FormData
 from samband.web.i18n import translate
 
@@ -237,9 +237,7 @@ def pilot_page(request: Request, ctx: WebContext, pilot_id: uuid.UUID) -> HTMLRe
 
 
 def _questions(lang: str) -> list[tuple[str, str, bool]]:
-    return [
-        (q.key, q.text_sv if lang == "sv" else q.text_en, q.required) for q in trygghet.QUESTIONS
-    ]
+    return [(q.key, source(q.text, lang), q.required) for q in trygghet.QUESTIONS]
 
 
 @router.get("/episodes/{episode_id}/questionnaire", response_class=HTMLResponse)
@@ -259,49 +257,49 @@ def questionnaire_page(request: Request, ctx: WebContext, episode_id: uuid.UUID)
     )
 
 
+def _answers(form: dict[str, str]) -> dict[str, object]:
+    """The form's answers as the API takes them (a tapped number as a number); the schema and
+    the service say what is wrong with them."""
+    answers: dict[str, object] = {}
+    for key, raw in form.items():
+        if key in ("comment", "answered_by") or not raw.strip():
+            continue
+        answers[key] = int(raw) if is_ascii_digits(raw) else raw.strip()
+    return answers
+
+
 @router.post("/episodes/{episode_id}/questionnaire", response_model=None)
 def questionnaire_answer(
     request: Request, ctx: WebContext, episode_id: uuid.UUID, form: FormData
 ) -> Response:
     lang = language(request)
+    body = {
+        "answers": _answers(form),
+        "comment": (form.get("comment") or "").strip()[:2000] or None,
+        "answered_by": form.get("answered_by") or AnsweredBy.PATIENT.value,
+    }
+    data, found = parse_form(QuestionnaireCreate, body)
+    # each problem next to its question ("answers.felt_safe"); one the schema gave as text
+    # (an answered_by no form offers) is the form's own "choose one"
     errors = FormErrors()
+    for name, error in found.fields.items():
+        key = name.removeprefix("answers.")
+        if key not in trygghet.KEYS:
+            key = ""
+        shown = error if isinstance(error, Problem) else problem("questionnaire.bad_form")
+        errors.fields.setdefault(key, shown)
     refused = 422
-    answers: dict[str, int] = {}
-    for key in trygghet.KEYS:
-        raw = (form.get(key) or "").strip()
-        if not raw:
-            continue
-        if is_ascii_digits(raw) and trygghet.SCALE[0] <= int(raw) <= trygghet.SCALE[1]:
-            answers[key] = int(raw)
-        else:
-            errors.fields[key] = translate("questionnaire.bad_answer", lang)
-    unknown = set(form) - set(trygghet.KEYS) - {"comment", "answered_by"}
-    if unknown:
-        errors.fields[""] = translate("questionnaire.unknown", lang)
-    for q in trygghet.QUESTIONS:
-        if q.required and q.key not in answers and q.key not in errors.fields:
-            errors.fields[q.key] = translate("questionnaire.required", lang)
-    try:
-        by = AnsweredBy(form.get("answered_by") or AnsweredBy.PATIENT.value)
-    except ValueError:
-        errors.fields["answered_by"] = translate("questionnaire.bad_answer", lang)
-        by = AnsweredBy.PATIENT
-    if not errors:
-        comment = (form.get("comment") or "").strip()[:2000] or None
-        data = QuestionnaireCreate(answers=answers, comment=comment, answered_by=by)
+    if data is not None:
         try:
             with ctx.session.begin_nested():
-                stored = outcomes.record_questionnaire(ctx, episode_id, data)
+                outcomes.record_questionnaire(ctx, episode_id, data)
         except (NotFound, Forbidden):
             raise  # the app's 404 / 403 page: nothing of the answers was written
         except SambandError as exc:
-            stored, errors = None, FormErrors({"": exc.text(lang)})
+            errors = FormErrors({"": exc.problem or exc.message})
             refused = exc.status_code
-        if stored is not None:
+        else:
             return RedirectResponse(f"/episodes/{episode_id}/questionnaire?done=1", status_code=303)
-        errors.lang = lang
-        for key in list(errors.fields):
-            errors.fields[key] = f"{translate('questionnaire.refused', lang)} {errors.get(key)}"
     return render(
         request,
         "questionnaire.html",

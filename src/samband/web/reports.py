@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from samband.kit.errors import InvalidInput
+from samband.kit.errors import InvalidInput, Problem, problem
 from samband.reports import service
 from samband.reports.schemas import ReportCreate
 from samband.security.roles import Permission
@@ -44,7 +44,13 @@ def order_report(request: Request, ctx: WebContext, form: FormData) -> Response:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or None
-        raise InvalidInput(f"{where}: {error['msg']}", field=where) from None
+        found = (error.get("ctx") or {}).get("problem")  # a schema's problem (a code)
+        why = (
+            found
+            if isinstance(found, Problem)
+            else problem("reports.bad_value", field=where, name=where or "")
+        )
+        raise InvalidInput(why, field=where) from None
     service.order(ctx, order)
     return RedirectResponse("/reports?notice=ordered", status_code=303)
 
