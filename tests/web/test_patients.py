@@ -146,7 +146,7 @@ class TestRegister:
             r'<p class="field-error" id="f-personnummer-error">([^<]+)</p>', response.text
         )
         assert match, response.text
-        assert "check digit" in match.group(1)
+        assert "kontrollsiffran ska vara 2" in match.group(1)  # in Swedish, like the page
         assert 'aria-describedby="f-personnummer-error"' in response.text
         assert 'value="Kim"' in response.text  # what was typed is kept
         assert session.scalar(select(Patient).where(Patient.given_name == "Kim")) is None

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from samband.kit import personnummer
-from samband.kit.schemas import Phone, ReadModel, ShortText, Text
+from samband.kit.schemas import Phone, ReadModel, ShortText, Text, refused
 
 
 class NextOfKin(BaseModel):
@@ -48,7 +48,7 @@ class PatientCreate(_PatientFields):
         try:
             return personnummer.parse(value).digits
         except personnummer.InvalidIdentityNumber as exc:
-            raise ValueError(str(exc)) from None
+            raise refused(exc.problem) from None
 
 
 class PatientUpdate(_PatientFields):
