@@ -37,18 +37,22 @@ def state_of(session: Session, episode: Episode) -> str:
     return session.get(Episode, episode.id).state  # type: ignore[union-attr]
 
 
-def planned_episode(session: Session, w: World) -> Episode:
+def planned_episode(
+    session: Session, w: World, *, state: str = "planned", **plan: object
+) -> Episode:
+    """Kim with a plan (the OPAT template, discharge criteria included), nothing signed, no
+    care request, no acknowledgement; ``planned`` unless ``state`` says otherwise."""
     patient = make_patient(session, given_name="Kim", registered_by=w.nurse)
     episode = make_episode(
         session,
         patient,
         unit=w.ward,
-        state="planned",
+        state=state,
         physician=w.physician,
         care_contact=w.nurse,
         participants={w.municipality: "home_health_care"},
     )
-    make_care_plan(session, episode, by=w.nurse)
+    make_care_plan(session, episode, by=w.nurse, **plan)  # type: ignore[arg-type]
     return episode
 
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from samband.models import ChecklistItem, Episode, EpisodeEvent, User
 from tests.factories import (
     PASSWORD,
-    make_care_plan,
     make_episode,
     make_organisation,
     make_patient,
     make_unit,
     make_user,
 )
+from tests.web.test_flow import planned_episode
 from tests.web.test_patients import World, login, make_world
 
 NAV = re.compile(r"<nav aria-label=\"Samband\">(.*?)</nav>", re.S)
@@ -209,35 +209,11 @@ class TestPatientSearch:
 
 
 def planned(session: Session, w: World) -> Episode:
-    """Kim, planned: a plan (the OPAT template, discharge criteria included), nothing signed,
-    no care request, no acknowledgement."""
-    patient = make_patient(session, given_name="Kim", registered_by=w.nurse)
-    episode = make_episode(
-        session,
-        patient,
-        unit=w.ward,
-        state="planned",
-        physician=w.physician,
-        care_contact=w.nurse,
-        participants={w.municipality: "home_health_care"},
-    )
-    make_care_plan(session, episode, by=w.nurse)
-    return episode
+    return planned_episode(session, w)
 
 
 def at_home(session: Session, w: World, **plan: object) -> Episode:
-    patient = make_patient(session, given_name="Kim", registered_by=w.nurse)
-    episode = make_episode(
-        session,
-        patient,
-        unit=w.ward,
-        state="at_home",
-        physician=w.physician,
-        care_contact=w.nurse,
-        participants={w.municipality: "home_health_care"},
-    )
-    make_care_plan(session, episode, by=w.nurse, **plan)  # type: ignore[arg-type]
-    return episode
+    return planned_episode(session, w, state="at_home", **plan)
 
 
 def links(html: str, section_id: str) -> list[tuple[str, str]]:
