@@ -44,6 +44,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -170,13 +172,24 @@ def _demo_literals() -> list[str]:
                 for n in ast.walk(tree)
                 if isinstance(n, ast.Constant) and isinstance(n.value, str)
             ]
-    for path in (ROOT / "src" / "samband").glob("**/*scenario*.y*ml"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            value = line.split(":", 1)[1] if ":" in line else line.lstrip(" -")
-            value = value.split(" #")[0].strip().strip("\"'")
-            if value:
-                texts.append(value)
+    data_files = set((ROOT / "src" / "samband").glob("**/*scenario*.y*ml"))
+    data_files |= set((ROOT / "src" / "samband").glob("demo*.y*ml"))  # demo_world.yaml
+    for path in sorted(data_files):
+        texts += list(_strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
     return texts
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a parsed YAML document (keys and values)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def demo_data_texts() -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from samband.episodes.schemas import (
 )
 from samband.episodes.states import EpisodeType, State
 from samband.kit.personnummer import luhn_check_digit
-from samband.kit.time import local_today, utcnow
+from samband.kit.time import STOCKHOLM, local_today, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
 from samband.models import Episode, OnCallEntry, Organisation, ReservedBed, Unit, User
@@ -713,7 +713,10 @@ def _day_plans(session: Session, d: Directory, goran: Episode) -> None:
     eva = d.ctx(session, "hsv.eva")
     visits.generate(eva, GenerateVisits(date=today))
     plan = dayplans.create_day_plan(eva, DayPlanCreate(date=today), DEMO_SOLVER_SECONDS)
-    dayplans.solve_now(eva, plan.plan.id)  # the solve is a job; the demo waits for it here
+    # The solve is a job; the demo waits for it here. The plan was made at 06:30, whenever
+    # the demo is loaded: loaded in the afternoon, the morning's visits are still planned.
+    morning = datetime.combine(today, time(6, 30), tzinfo=STOCKHOLM)
+    dayplans.solve_now(eva, plan.plan.id, as_of=morning)
     dayplans.publish(eva, plan.plan.id)
 
 

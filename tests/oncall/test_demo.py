@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samband import demo
-from samband.kit.time import utcnow
+from samband.kit.time import local_today, utcnow
 from samband.models import Organisation, User
 from samband.oncall import rules, service
 
@@ -51,3 +51,17 @@ def test_the_whole_demo_loads_with_its_rosters_and_staff_contacts(session: Sessi
     anna = next(u for u in users if u.username == "lakare.anna")
     assert anna.email == "anna.lindqvist@example.se"
     assert all(u.phone and u.email for u in users if u.username in demo.CONTACTS)
+
+
+def test_the_demos_plan_was_made_in_the_morning_whatever_the_hour(session: Session) -> None:
+    """Loaded at any hour (CI in the afternoon), today's published plan routes the morning
+    visits: it was planned as of 06:30, not as of now (which would leave 07:30 visits out)."""
+    from samband.models import DayPlan
+
+    assert demo.load(session)
+    plan = session.scalars(select(DayPlan).where(DayPlan.date == local_today())).one()
+    assert plan.published_at is not None
+    stops = [stop for route in plan.solution["routes"] for stop in route["stops"]]
+    assert len(stops) >= 4, plan.unassigned
+    first = min(stop["start"] for stop in stops)  # "HH:MM"
+    assert first < "08:30", first  # a 07:30–08:30 visit is on a route

@@ -191,12 +191,14 @@ def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -
     return _view(ctx, plan)
 
 
-def solve_now(ctx: Context, plan_id: uuid.UUID) -> DayPlanView:
+def solve_now(ctx: Context, plan_id: uuid.UUID, *, as_of: datetime | None = None) -> DayPlanView:
     """Solve a queued plan at once in the caller's transaction (the demo and the command
-    line, where nobody else waits; never a request). The deferred job then finds it done."""
+    line, where nobody else waits; never a request). The deferred job then finds it done.
+    ``as_of``: plan today's date as if it were then (the demo's plan was made in the
+    morning, whenever the demo is loaded); by default nobody is planned before now."""
     plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
     if plan.solve_status in SOLVING and plan.solve_ticket is not None:
-        prepared = begin_solve(ctx.session, plan.id, plan.solve_ticket)
+        prepared = begin_solve(ctx.session, plan.id, plan.solve_ticket, as_of=as_of)
         if prepared is not None:
             finish_solve(ctx.session, solve_prepared(prepared))
     return _view(ctx, plan)
@@ -221,7 +223,9 @@ class Prepared:
     unassigned: list[Unassigned] = field(default_factory=list)
 
 
-def begin_solve(session: Session, plan_id: uuid.UUID, ticket: uuid.UUID) -> Prepared | None:
+def begin_solve(
+    session: Session, plan_id: uuid.UUID, ticket: uuid.UUID, *, as_of: datetime | None = None
+) -> Prepared | None:
     """The job's first transaction: claim the plan (solving) and read its problem. None
     when the plan is gone or a newer request superseded this job."""
     plan = repository.get_day_plan(session, plan_id, lock=True)
@@ -233,7 +237,7 @@ def begin_solve(session: Session, plan_id: uuid.UUID, ticket: uuid.UUID) -> Prep
     orgs = [uuid.UUID(o) for o in plan.organisation_ids]
     preferred = _replan_preferences(ctx, plan) if plan.solution else None
     try:
-        prepared = _prepare(ctx, plan, orgs, preferred=preferred)
+        prepared = _prepare(ctx, plan, orgs, preferred=preferred, as_of=as_of)
     except InvalidInput as exc:
         error = exc.problem or problem("dayplan.cannot_plan", detail=exc.message)
         prepared = Prepared(plan.id, ticket, plan.seconds, {}, [], [], error=error)
@@ -536,6 +540,7 @@ def _prepare(
     orgs: list[uuid.UUID],
     *,
     preferred: dict[str, list[str]] | None,
+    as_of: datetime | None = None,
 ) -> Prepared:
     """Build the planning problem from the database (the visits locked while read).
     ``preferred``: staff ids per visit id, or None for each patient's regular staff."""
@@ -585,7 +590,7 @@ def _prepare(
         )
         for shift, user in repository.shifts(session, orgs, day)
     ]
-    now = utcnow() if day == local_today() else None
+    now = (as_of or utcnow()) if day == local_today() else None
     built = build_problem(day, visits, shifts, preferred=preferred, now=now)
     try:
         parse_problem(built.problem)
