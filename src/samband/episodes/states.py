@@ -17,6 +17,17 @@ class State(StrEnum):
     READMITTED = "readmitted"
     DECEASED = "deceased"
     WITHDRAWN = "withdrawn"
+    # an enrolment in home health care ended (decision 0018); while enrolled it is at_home
+    ENDED = "ended"
+
+
+class Kind(StrEnum):
+    """What an episode is (decision 0018): hospital care at home, or an enrolment in the
+    municipality's home health care (inskriven i hemsjukvården), on which a hospital-at-home
+    episode may lie."""
+
+    HOSPITAL_AT_HOME = "hospital_at_home"
+    HOME_HEALTH_CARE = "home_health_care"
 
 
 class EpisodeType(StrEnum):
@@ -42,4 +53,5 @@ FHIR_STATUS = {
     State.DISCHARGED: "finished",
     State.READMITTED: "finished",
     State.DECEASED: "finished",
+    State.ENDED: "finished",
 }

@@ -19,6 +19,17 @@ from samband.models.outcomes import (
     QuestionnaireResponse,
 )
 from samband.models.patients import EmergencyAccess, Patient, PatientRegistration, RecordBlock
+from samband.models.physicians import (
+    HospitalStay,
+    Message,
+    MessageRead,
+    MessageThread,
+    PatientAssignment,
+    PhysicianRequest,
+    PhysicianReview,
+    PhysicianSlot,
+    SlotBooking,
+)
 from samband.models.pilots import Pilot, PilotAssumption, PilotLogEntry, PilotOrganisation
 from samband.models.reports import ReportFile as ReportFile
 from samband.models.rounds import Round, RoundNote
@@ -71,4 +82,13 @@ __all__ = [
     "Unit",
     "User",
     "Visit",
+    "SlotBooking",
+    "PhysicianSlot",
+    "PhysicianReview",
+    "PhysicianRequest",
+    "PatientAssignment",
+    "MessageThread",
+    "MessageRead",
+    "Message",
+    "HospitalStay",
 ]

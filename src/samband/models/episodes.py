@@ -17,12 +17,14 @@ OPEN_STATES_SQL = "state IN ('candidate', 'assessed', 'consented', 'planned', 'a
 
 class Episode(IdMixin, CreatedMixin, Base):
     __tablename__ = "episodes"
-    # One open episode per patient, held by the database: of two concurrent "flag candidate"
-    # requests one commits, the other gets 409 (docs/decisions/0010).
+    # One open episode per patient and kind, held by the database: of two concurrent "flag
+    # candidate" requests one commits, the other gets 409 (docs/decisions/0010); a patient
+    # enrolled in home health care may have a hospital-at-home episode on top (decision 0018).
     __table_args__ = (
         Index(
             "uq_episodes_one_open_per_patient",
             "patient_id",
+            "kind",
             unique=True,
             postgresql_where=text(OPEN_STATES_SQL),
             sqlite_where=text(OPEN_STATES_SQL),
@@ -32,6 +34,11 @@ class Episode(IdMixin, CreatedMixin, Base):
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    # hospital_at_home (sjukhusvård i hemmet) | home_health_care (an enrolment in the
+    # municipality's home health care, inskriven i hemsjukvården: decision 0018)
+    kind: Mapped[str] = mapped_column(
+        String(20), default="hospital_at_home", server_default="hospital_at_home"
+    )
     pathway: Mapped[str] = mapped_column(String(40))
     # admission_avoidance | early_supported_discharge
     type: Mapped[str] = mapped_column(String(40))

@@ -30,6 +30,10 @@ class Patient(IdMixin, CreatedMixin, Base):
     # [{"name": ..., "relation": ..., "phone": ...}]
     next_of_kin: Mapped[list[Any]] = mapped_column(default=list)
     listed_primary_care_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    # the fixed physician (patientansvarig läkare) and the fixed care contact (fast
+    # vårdkontakt): on the patient, outlasting episodes; every change is a PatientAssignment
+    fixed_physician_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    fixed_care_contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     home_municipality: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(10), default="sv")
     interpreter_needed: Mapped[bool] = mapped_column(default=False)

@@ -69,6 +69,21 @@ class Permission(StrEnum):
     ONCALL_READ = "oncall:read"
     # write the on-call roster of one's own organisation (decision 0014)
     ONCALL_MANAGE = "oncall:manage"
+    # issue 13 (decision 0018): physician support across organisations
+    # ask a physician about a patient (SBAR): nurses, and physicians asking a colleague
+    PHYSICIAN_REQUEST_SEND = "physician_request:send"
+    # answer a physician request (advice, medication change, visit, video, admission, forward)
+    PHYSICIAN_REQUEST_ANSWER = "physician_request:answer"
+    # set the patient's fixed physician and fixed care contact
+    PATIENT_ASSIGN = "patient:assign"
+    # write a message in a patient's or a request's thread
+    MESSAGE_WRITE = "message:write"
+    # offer physician visit slots (the centre's times for home visits)
+    PHYSICIAN_SLOT_MANAGE = "physician_slot:manage"
+    # book a physician home visit in a slot, plan regular physician visits and reviews
+    PHYSICIAN_VISIT_BOOK = "physician_visit:book"
+    # record a hospital stay's coordination: admission notice, ready for discharge, SIP
+    HOSPITAL_STAY_WRITE = "hospital_stay:write"
 
 
 P = Permission
@@ -87,16 +102,36 @@ _LICENSED = _CLINICAL_READ | {
     P.OBSERVATION_WRITE,
     P.OBSERVATION_CONFIRM,
     P.ALERT_HANDLE,
+    P.PHYSICIAN_REQUEST_SEND,
+    P.PATIENT_ASSIGN,
+    P.MESSAGE_WRITE,
+    P.PHYSICIAN_VISIT_BOOK,
+    P.HOSPITAL_STAY_WRITE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # A medication order (ordination) is a physician's: only physicians add, change or stop
     # medications (HSLF-FS 2017:37); nurses give them, pharmacists review them.
-    Role.PHYSICIAN: frozenset(_LICENSED | {P.MEDICATION_WRITE, P.SPO2_SCALE_SET, P.PILOT_WRITE}),
+    Role.PHYSICIAN: frozenset(
+        _LICENSED
+        | {
+            P.MEDICATION_WRITE,
+            P.SPO2_SCALE_SET,
+            P.PILOT_WRITE,
+            P.PHYSICIAN_REQUEST_ANSWER,
+            P.PHYSICIAN_SLOT_MANAGE,
+        }
+    ),
     Role.REGISTERED_NURSE: frozenset(_LICENSED | {P.PILOT_WRITE}),
-    Role.ASSISTANT_NURSE: frozenset(_CLINICAL_READ | {P.VISIT_UPDATE, P.OBSERVATION_WRITE}),
-    Role.PHYSIOTHERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
-    Role.OCCUPATIONAL_THERAPIST: frozenset(_CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE}),
+    Role.ASSISTANT_NURSE: frozenset(
+        _CLINICAL_READ | {P.VISIT_UPDATE, P.OBSERVATION_WRITE, P.MESSAGE_WRITE}
+    ),
+    Role.PHYSIOTHERAPIST: frozenset(
+        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE}
+    ),
+    Role.OCCUPATIONAL_THERAPIST: frozenset(
+        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE}
+    ),
     Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.CHECKLIST_SIGN}),
     Role.COORDINATOR: frozenset(
         _CLINICAL_READ
@@ -109,6 +144,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CARE_REQUEST_ANSWER,
             P.PILOT_WRITE,
             P.ONCALL_MANAGE,
+            P.PATIENT_ASSIGN,
+            P.MESSAGE_WRITE,
+            P.PHYSICIAN_SLOT_MANAGE,
+            P.PHYSICIAN_VISIT_BOOK,
+            P.HOSPITAL_STAY_WRITE,
         }
     ),
     # Analysts follow outcomes in aggregate; they read no patient record.
