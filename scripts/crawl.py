@@ -21,7 +21,7 @@ Usage (from the repository root, with the test extras installed):
     .venv/bin/python scripts/crawl.py --roles hsv.eva,lakare.anna --languages sv
 
 Without --base-url it serves Samband in-process on a fresh SQLite database with the demo
-data (as tests/web/conftest.py does). It prints a report and exits 1 when it found anything.
+data (as tests.web.conftest.py does). It prints a report and exits 1 when it found anything.
 tests/web/test_crawl.py runs the same crawl (``crawl()``, ``serve_demo()``).
 """
 

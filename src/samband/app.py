@@ -155,8 +155,11 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.audit.router import router as audit
     from samband.careplans.router import router as care_plans
     from samband.carerequests.router import router as care_requests
+    from samband.coordination.router import router as coordination
+    from samband.enrolments.router import router as enrolments
     from samband.episodes.router import router as episodes
     from samband.medications.router import router as medications
+    from samband.messaging.router import router as messaging
     from samband.monitoring.router import fhir_router as fhir_intake
     from samband.monitoring.router import router as observation_intake
     from samband.notifications.router import router as notifications
@@ -168,6 +171,8 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.pathways.router import router as pathways
     from samband.patientcopy.router import router as patient_copy
     from samband.patients.router import router as patients
+    from samband.physicianrequests.router import router as physician_requests
+    from samband.physicianvisits.router import router as physician_visits
     from samband.pilots.router import router as pilots
     from samband.reports.router import router as reports
     from samband.rounds.router import router as rounds
@@ -198,6 +203,11 @@ def _routers() -> list:  # type: ignore[type-arg]
         audit,
         notifications,
         on_call,
+        enrolments,
+        coordination,
+        messaging,
+        physician_visits,
+        physician_requests,
         *web,
     ]
 
@@ -268,7 +278,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for error in exc.errors():
-            location = [str(part) for part in error.get("loc", ()) if part != "body"]
+            # the body's own place, not a field of it named "body" (a message's text)
+            loc = list(error.get("loc", ()))
+            location = [str(part) for part in (loc[1:] if loc[:1] == ["body"] else loc)]
             field = ".".join(location)
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
             entry = {"field": field, "message": message, "type": error.get("type")}

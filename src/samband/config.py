@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     emergency_access_hours: int = 4
     # Extra folder with pathway YAML files (in addition to the shipped ones).
     pathways_dir: Path | None = None
+    # The agreements on physician requests (limits, office hours, escalation) instead of the
+    # shipped physicianrequests/agreements.yaml (docs/physician-agreements.md).
+    agreements_file: Path | None = None
     timezone: str = "Europe/Stockholm"
     # An OSRM routing server for travel times (e.g. http://localhost:5000); None: the
     # embedded great-circle model (docs/planning-format.md).

@@ -38,7 +38,9 @@ from samband.kit.personnummer import luhn_check_digit
 from samband.kit.time import STOCKHOLM, local_today, utcnow
 from samband.medications import service as medications
 from samband.medications.schemas import MedicationCreate
-from samband.models import Episode, OnCallEntry, Organisation, ReservedBed, Unit, User
+from samband.messaging import service as messaging
+from samband.messaging.schemas import MessageCreate, MessageKind, MessageWrite, Topic
+from samband.models import Episode, OnCallEntry, Organisation, Patient, ReservedBed, Unit, User
 from samband.monitoring import intake
 from samband.observations.schemas import ObservationCreate, Source
 from samband.pathways.definition import registry
@@ -145,6 +147,10 @@ def load(session: Session) -> bool:
     _heart_failure(session, directory)
     _day_plans(session, directory, goran)
     _measurements(session, directory, goran)
+    _messages(session, directory)
+    _enrolments(session, directory, goran)
+    _discharge_coordination(session, directory)
+    _physician_visits(session, directory)
     directory.write_access_log(session)
     return True
 
@@ -757,3 +763,270 @@ def _measurements(session: Session, d: Directory, goran: Episode) -> None:
         for hours, rate, spo2, systolic, pulse, temperature, oxygen in GORAN_READINGS
     ]
     intake.ingest(d.ctx(session, "team.karin"), sets)
+
+
+def _messages(session: Session, d: Directory) -> None:
+    """Messages about Kim between the infection ward and Falun's home health care (issue 13):
+    the ward's handover in Kim's thread, read and answered by the home health care nurse,
+    whose question in the care request's thread waits, unread, for the physician."""
+    bertil, eva = d.ctx(session, "ssk.bertil"), d.ctx(session, "hsv.eva")
+    kim = session.scalar(
+        select(Patient.id).where(Patient.personnummer == _pnr(1968, 3, 14, 982).replace("-", ""))
+    )
+    if kim is None:  # pragma: no cover - _kim made Kim
+        return
+    now = utcnow()
+    handover = messaging.post_about_patient(
+        bertil,
+        kim,
+        MessageCreate(
+            kind=MessageKind.HANDOVER,
+            body="Överlämning inför hemgång: PICC-line i höger arm, spolad 14:00. Nästa dos "
+            "cefotaxim 16:00. Läkemedel för tre dygn följer med hem.",
+            recipients=[d.users["hsv.eva"].id],
+        ),
+        now=now - timedelta(hours=3),
+    )
+    messaging.get_thread(eva, handover.thread_id, now=now - timedelta(hours=2, minutes=50))
+    messaging.post_in_thread(
+        eva,
+        handover.thread_id,
+        MessageWrite(
+            kind=MessageKind.ANSWER,
+            body="Tack! Vi ger dosen 16:00 och ser till insticksstället vid varje besök.",
+            recipients=[d.users["ssk.bertil"].id],
+        ),
+        now=now - timedelta(hours=2, minutes=45),
+    )
+    messaging.get_thread(bertil, handover.thread_id, now=now - timedelta(hours=2, minutes=30))
+    request = next(t for t in messaging.list_threads(eva, kim) if t.topic == Topic.CARE_REQUEST)
+    messaging.post_about_patient(
+        eva,
+        kim,
+        MessageCreate(
+            kind=MessageKind.QUESTION,
+            topic=Topic.CARE_REQUEST,
+            topic_id=request.topic_id,
+            body="Om temperaturen går över 38,5: ska vi ta blododlingar hemma, eller ringa "
+            "avdelningen först?",
+            recipients=[d.users["lakare.anna"].id, d.users["ssk.bertil"].id],
+        ),
+        now=now - timedelta(minutes=40),
+    )
+
+
+# -- issue 13: enrolments in home health care, fixed physicians (decision 0018) --------------
+
+
+def _enrolments(session: Session, d: Directory, goran: Episode) -> None:
+    """Two patients enrolled in Falun's home health care (inskrivna i hemsjukvården) with
+    Ivar Strand at Vårdcentralen Falun Norra as their fixed physician: Astrid Nordin with no
+    hospital episode at all (a foot ulcer dressed at home, her care plan with the
+    municipality), and Göran Lindberg, whose hospital-at-home episode of the mobile team lies
+    on top of his enrolment."""
+    from samband.careplans.schemas import CarePlanContent, PlanContact
+    from samband.enrolments import service as enrolments
+    from samband.enrolments.schemas import EnrolmentCreate
+
+    eva, fredrik = d.ctx(session, "hsv.eva"), d.ctx(session, "hsv.fredrik")
+    ivar = d.users["vc.ivar"].id
+    astrid = _patient(
+        eva,
+        personnummer=_pnr(1931, 11, 4, 991),
+        given_name="Astrid",
+        family_name="Nordin",
+        street_address="Gruvgatan 21",
+        postal_code="791 61",
+        city="Falun",
+        latitude=60.6040,
+        longitude=15.6290,
+        phone="023-123 45",
+        home_municipality="Falu kommun",
+        listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        next_of_kin=[NextOfKin(name="Per Nordin", relation="son", phone="070-555 12 34")],
+        what_matters="Att kunna bo kvar hemma med katten.",
+    )
+    enrolment = enrolments.enrol(
+        eva,
+        astrid.id,
+        EnrolmentCreate(
+            care_contact_id=d.users["hsv.eva"].id,
+            fixed_physician_id=ivar,
+            shared_records_consent=True,
+            started_at=utcnow() - timedelta(days=40),
+            reason="Remiss från Vårdcentralen Falun Norra: fotsår som behöver läggas om hemma",
+        ),
+    )
+    careplans.create(
+        eva,
+        CarePlanCreate(
+            episode_id=enrolment.id,
+            content=CarePlanContent(
+                goals=["Att såret läker så att jag kan gå till affären igen"],
+                activities=[
+                    PlanActivity(
+                        key="wound_care",
+                        what="Dress the foot ulcer",
+                        organisation_kind="municipal_home_health_care",
+                        role="registered_nurse",
+                        schedule="daily 10:00",
+                        duration_min=30,
+                        skills=["wound_care"],
+                    )
+                ],
+                contacts=[
+                    PlanContact(
+                        when="vardagar 07–16", who="Hemsjukvården Centrum", phone="023-82 000"
+                    ),
+                    PlanContact(
+                        when="vardagar 08–17",
+                        who="Ivar Strand, Vårdcentralen Falun Norra",
+                        phone="023-49 30 10",
+                    ),
+                ],
+                if_worse=["Ring hemsjukvården vid feber, rodnad eller ökad smärta"],
+                discharge_criteria=["Såret är läkt"],
+            ),
+        ),
+    )
+    enrolments.enrol(
+        fredrik,
+        goran.patient_id,
+        EnrolmentCreate(
+            care_contact_id=d.users["hsv.fredrik"].id,
+            fixed_physician_id=ivar,
+            shared_records_consent=True,
+            started_at=utcnow() - timedelta(days=200),
+        ),
+    )
+
+
+# -- issue 13: coordination at discharge (lag 2017:612) -----------------------------------------
+
+
+def _discharge_coordination(session: Session, d: Directory) -> None:
+    """Two patients of Falun's home health care in the medicine clinic (Ivar Strand their
+    fixed physician): Birgitta Holmqvist admitted to Medicinavdelning 7 yesterday evening, the
+    admission notice sent the same evening (she is on Ivar's morning list), and Gunnar
+    Sjöberg in the cardiology ward since six days, ready for discharge two days ago and still
+    there (two days past ready: the municipality's payment responsibility). The clinic takes
+    part in neither's care in Samband: admitting each with a written reason starts its care
+    relationship (it joins the enrolment; logged for the auditor)."""
+    from samband.coordination import service as coordination
+    from samband.coordination.schemas import HospitalStayCreate, ReadyForDischarge
+    from samband.enrolments import service as enrolments
+    from samband.enrolments.schemas import EnrolmentCreate
+
+    tove, sara = d.ctx(session, "ssk.tove"), d.ctx(session, "lakare.sara")
+    eva = d.ctx(session, "hsv.eva")
+    ivar = d.users["vc.ivar"].id
+    now = utcnow()
+    people = [
+        ("Birgitta", "Holmqvist", _pnr(1938, 2, 17, 993), "Slaggatan 4", 60.6075, 15.6260),
+        ("Gunnar", "Sjöberg", _pnr(1935, 7, 8, 994), "Åsgatan 40", 60.6110, 15.6390),
+    ]
+    made = []
+    for given, family, pnr, street, lat, lon in people:
+        patient = _patient(
+            eva,
+            personnummer=pnr,
+            given_name=given,
+            family_name=family,
+            street_address=street,
+            postal_code="791 71",
+            city="Falun",
+            latitude=lat,
+            longitude=lon,
+            home_municipality="Falu kommun",
+            listed_primary_care_id=d.orgs["VC-NORRA"].id,
+        )
+        enrolments.enrol(
+            eva,
+            patient.id,
+            EnrolmentCreate(
+                care_contact_id=d.users["hsv.eva"].id,
+                fixed_physician_id=ivar,
+                shared_records_consent=True,
+                started_at=now - timedelta(days=120),
+                reason="Inskriven i hemsjukvården efter vårdplanering",
+            ),
+        )
+        made.append(patient)
+    birgitta, gunnar = made
+    admitted = now - timedelta(hours=18)
+    stay = coordination.admit(
+        tove,
+        birgitta.id,
+        HospitalStayCreate(
+            admitted_at=admitted,
+            ward="Medicinavdelning 7",
+            reason="Inlagd via akuten: pneumoni",
+        ),
+        now=admitted + timedelta(minutes=20),
+    )
+    coordination.send_notice(tove, stay.stay.id, now=admitted + timedelta(hours=3))
+    admitted = now - timedelta(days=6)
+    stay = coordination.admit(
+        tove,
+        gunnar.id,
+        HospitalStayCreate(
+            admitted_at=admitted,
+            ward="Kardiologavdelningen",
+            expected_discharge_on=local_today() - timedelta(days=2),
+            reason="Inlagd via akuten: hjärtsvikt i försämring",
+        ),
+        now=admitted + timedelta(minutes=30),
+    )
+    coordination.send_notice(tove, stay.stay.id, now=admitted + timedelta(hours=5))
+    ready_at = now - timedelta(days=2)
+    coordination.set_ready(
+        sara,
+        stay.stay.id,
+        ReadyForDischarge(date=ready_at.astimezone(STOCKHOLM).date()),
+        now=ready_at,
+    )
+
+
+# -- issue 13: physician visits (decision 0019) ----------------------------------------------------
+
+# where Vårdcentralen Falun Norra's physicians set out from on their home visits
+VC_NORRA_PLACE = Location(lat=60.6232, lon=15.6341)
+
+
+def _physician_visits(session: Session, d: Directory) -> None:
+    """Ivar Strand at Vårdcentralen Falun Norra offers home visits Monday–Friday 11:00–12:00,
+    bookable until 08:30 the same day (two a day); Astrid Nordin (enrolled, his patient) has a
+    medication review (läkemedelsgenomgång) planned every six months, the first in two weeks."""
+    from samband.physicianvisits import service as physician_visits
+    from samband.physicianvisits.schemas import ReviewCreate, ReviewKind, SlotWrite
+
+    physician_visits.create_slot(
+        d.ctx(session, "vc.ivar"),
+        SlotWrite(
+            physician_id=d.users["vc.ivar"].id,
+            weekdays=[1, 2, 3, 4, 5],
+            start_time="11:00",
+            end_time="12:00",
+            book_by="08:30",
+            capacity=2,
+            visit_minutes=30,
+            valid_from=local_today(),
+            start_location=VC_NORRA_PLACE,
+        ),
+    )
+    astrid = session.scalar(
+        select(Patient.id).where(Patient.personnummer == _pnr(1931, 11, 4, 991).replace("-", ""))
+    )
+    if astrid is None:  # pragma: no cover - _enrolments made Astrid
+        return
+    physician_visits.create_review(
+        d.ctx(session, "hsv.eva"),
+        astrid,
+        ReviewCreate(
+            kind=ReviewKind.MEDICATION_REVIEW,
+            interval_days=182,
+            first_date=local_today() + timedelta(days=14),
+            duration_min=45,
+            note="Fler än tio läkemedel; yrsel och fall i höstas.",
+        ),
+    )

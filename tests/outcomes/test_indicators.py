@@ -222,7 +222,8 @@ class TestHandBuiltMonth:
     def test_every_indicator_has_one_value(self) -> None:
         v = values(MONTH)
 
-        assert sorted(v) == sorted(i.name for i in INDICATORS)
+        # the physician-support indicators are computed apart (outcomes/physicians.py)
+        assert sorted(v) == sorted(i.name for i in INDICATORS if i.section != "physician")
 
 
 class TestEdgeCases:

@@ -44,8 +44,11 @@ class TestReport:
             "type=admission_avoidance",
             "type=early_supported_discharge",
         ]
-        # one row per indicator and group
-        assert len(lines) == 1 + len(report.groups) * len(INDICATORS)
+        # one row per indicator and group; the physician support's (not read here: NA) in all
+        episodes = [i for i in INDICATORS if i.section != "physician"]
+        physician = [i for i in INDICATORS if i.section == "physician"]
+        assert len(lines) == 1 + len(report.groups) * len(episodes) + len(physician)
+        assert "physician_request_answer_minutes_median,all,NA" in lines
 
 
 class TestSvg:

@@ -62,6 +62,7 @@ from samband.models import (
     CareRequest,
     DayPlan,
     EpisodeParticipant,
+    HospitalStay,
     OnCallEntry,
     PatientRegistration,
     RecordBlock,
@@ -226,6 +227,17 @@ class World:
     on_call_entry: uuid.UUID  # an entry of A's unit's on-call roster
     notification: uuid.UUID  # one of A's nurse's notifications
     report: uuid.UUID  # a report A's nurse ordered (made, with its file)
+    # area E (messages, issue 13): the patient's own thread, with a message from A's nurse
+    thread: uuid.UUID | None = None
+    # area F (discharge coordination, issue 13): A's patient in A's hospital, notice not sent
+    hospital_stay: uuid.UUID | None = None
+    # area A (physician requests, issue 13): A's nurse asks about A's patient
+    physician_request: uuid.UUID | None = None
+    # area D (physician visits, issue 13): A's physician's slot, a booking of it for A's
+    # patient tomorrow, and a planned medication review of the patient
+    physician_slot: uuid.UUID | None = None
+    slot_booking: uuid.UUID | None = None
+    physician_review: uuid.UUID | None = None
 
     def secrets(self) -> list[str]:
         """What an outsider must never see: A's patient and the records of their care."""
@@ -242,6 +254,7 @@ class World:
             str(self.observation),
             str(self.alert),
             str(self.note),
+            *([str(self.hospital_stay)] if self.hospital_stay else []),
         ]
 
 
@@ -461,7 +474,7 @@ def build_world(session: Session) -> World:
     session.add(report)
     session.flush()
     pathway = registry()[episode.pathway]
-    return World(
+    world = World(
         org={k: o.id for k, o in orgs.items()},
         org_code={k: o.code for k, o in orgs.items()},
         unit={k: u.id for k, u in units.items()},
@@ -493,6 +506,66 @@ def build_world(session: Session) -> World:
         notification=notification.id,
         report=report.id,
     )
+    # -- area E (messages, issue 13): A's nurse writes to HA's nurse in the patient's thread
+    from samband.messaging import service as messaging
+    from samband.messaging.schemas import MessageCreate
+
+    handover = MessageCreate(
+        body="Överlämning", kind="handover", recipients=[users["HA", Role.REGISTERED_NURSE].id]
+    )
+    message = messaging.post_about_patient(_ctx(session, nurse), patient.id, handover)
+    world.thread = message.thread_id
+    # -- area F (discharge coordination, issue 13): A's patient admitted to A 2 hours ago
+    stay = HospitalStay(
+        patient_id=patient.id,
+        episode_id=episode.id,
+        hospital_organisation_id=orgs["A"].id,
+        admitted_at=utcnow() - timedelta(hours=2),
+        notice_to=[],
+        created_by_id=nurse.id,
+        history=[],
+    )
+    session.add(stay)
+    session.flush()
+    world.hospital_stay = stay.id
+    # -- area A (physician requests, issue 13): A's nurse asks a physician about the patient
+    from samband.physicianrequests import service as physician_requests
+    from samband.physicianrequests.schemas import PhysicianRequestCreate, Urgency
+
+    asked = physician_requests.ask(
+        _ctx(session, nurse),
+        PhysicianRequestCreate(patient_id=patient.id, urgency=Urgency.ACUTE, situation="Feber"),
+    )
+    world.physician_request = asked.id
+    # -- area D (physician visits, issue 13): A's physician offers a daily slot, A's nurse books
+    # it for the patient tomorrow and plans a medication review
+    from samband.physicianvisits import service as physician_visits
+    from samband.physicianvisits.schemas import ReviewCreate, ReviewKind, SlotWrite
+
+    slot = physician_visits.create_slot(
+        _ctx(session, physician),
+        SlotWrite.model_validate(_slot_body(physician.id)),
+    )
+    world.physician_slot = slot.slot.id
+    booking = physician_visits.book(
+        _ctx(session, nurse),
+        slot_id=slot.slot.id,
+        date=local_today() + timedelta(days=1),
+        patient_id=patient.id,
+    )
+    world.slot_booking = booking.id
+    review = physician_visits.create_review(
+        _ctx(session, nurse),
+        patient.id,
+        ReviewCreate(
+            kind=ReviewKind.MEDICATION_REVIEW,
+            interval_days=90,
+            first_date=local_today() + timedelta(days=7),
+            physician_id=physician.id,
+        ),
+    )
+    world.physician_review = review.review.id
+    return world
 
 
 # -- the matrix --------------------------------------------------------------------------------
@@ -1953,6 +2026,522 @@ MATRIX += [
         Names.THING,
         params=_a_nurse,
         body=lambda w: {"password": "a-new-long-password-2"},
+    ),
+]
+
+
+# -- messages between organisations (area E, issue 13): the patient's care relationship, as any
+# patient data; writing needs message:write (not pharmacists); the inbox lists one's own
+def _thread(w: World) -> dict[str, Any]:
+    return {"thread_id": w.thread}
+
+
+def _message(w: World) -> dict[str, Any]:
+    return {"body": "Överlämning: PICC spolad", "kind": "handover"}
+
+
+WRITE_MESSAGE = (P.MESSAGE_WRITE,)
+MATRIX += [
+    R("GET", "/api/v1/patients/{patient_id}/threads", READ, Names.PATIENT, params=_p),
+    R(
+        "POST",
+        "/api/v1/patients/{patient_id}/messages",
+        WRITE_MESSAGE,
+        Names.PATIENT,
+        params=_p,
+        body=_message,
+    ),
+    R("GET", "/api/v1/threads/{thread_id}", READ, Names.PATIENT, params=_thread),
+    R(
+        "POST",
+        "/api/v1/threads/{thread_id}/messages",
+        WRITE_MESSAGE,
+        Names.PATIENT,
+        params=_thread,
+        body=_message,
+    ),
+    R("GET", "/api/v1/messages/inbox", READ, Names.NOTHING),
+    R("GET", "/messages", READ, Names.NOTHING),
+    R("GET", "/patients/{patient_id}/threads", READ, Names.PATIENT, params=_p),
+    R("GET", "/patients/{patient_id}/messages", READ, Names.PATIENT, params=_p),
+    R("GET", "/threads/{thread_id}", READ, Names.PATIENT, params=_thread),
+    R(
+        "POST",
+        "/patients/{patient_id}/messages",
+        WRITE_MESSAGE,
+        Names.PATIENT,
+        params=_p,
+        body=_message,
+    ),
+    R(
+        "POST",
+        "/threads/{thread_id}/messages",
+        WRITE_MESSAGE,
+        Names.PATIENT,
+        params=_thread,
+        body=_message,
+    ),
+]
+
+
+# -- coordination at discharge (area F, issue 13, lag 2017:612): the patient's care relationship
+# (404 for outsiders, logged); writing needs hospital_stay:write. The morning list is for
+# physicians: physician_request:answer stands for "a physician" here (held by physicians only)
+def _stay(w: World) -> dict[str, Any]:
+    return {"stay_id": w.hospital_stay}
+
+
+STAY_WRITE = (P.HOSPITAL_STAY_WRITE,)
+PHYSICIANS = (P.PHYSICIAN_REQUEST_ANSWER,)
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/patients/{patient_id}/hospital-stays",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"ward": "Avd 7"},
+    ),
+    R(
+        "POST",
+        "/api/v1/hospital-stays/{stay_id}/admission-notice",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+    ),
+    R(
+        "POST",
+        "/api/v1/hospital-stays/{stay_id}/ready",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"date": _today()},
+    ),
+    R(
+        "POST",
+        "/api/v1/hospital-stays/{stay_id}/discharge",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"sip_needed": True},
+    ),
+    R(
+        "POST",
+        "/api/v1/hospital-stays/{stay_id}/sip-invitation",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {},
+    ),
+    R(
+        "GET",
+        "/api/v1/hospital-stays",
+        READ,
+        Names.NOTHING,
+        query=lambda w: {"status": "all"},
+        a_sees=True,
+    ),
+    R("GET", "/api/v1/hospital-stays/{stay_id}", READ, Names.PATIENT, params=_stay),
+    R("GET", "/api/v1/morning-list", PHYSICIANS, Names.NOTHING),
+    R("GET", "/coordination", READ, Names.NOTHING, query=lambda w: {"status": "all"}, a_sees=True),
+    R(
+        "POST",
+        "/coordination/{stay_id}/notice",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"status": "open"},
+    ),
+    R(
+        "POST",
+        "/coordination/{stay_id}/ready",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"date": _today(), "status": "open"},
+    ),
+    R(
+        "POST",
+        "/coordination/{stay_id}/discharge",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"at": "", "sip_needed": "on", "status": "open"},
+    ),
+    R(
+        "POST",
+        "/coordination/{stay_id}/sip",
+        STAY_WRITE,
+        Names.PATIENT,
+        params=_stay,
+        body=lambda w: {"meeting_at": "", "status": "open"},
+    ),
+    R("GET", "/morning-list", PHYSICIANS, Names.NOTHING),
+]
+
+
+# -- physician requests (area A, issue 13): the patient's care relationship, or routed to the
+# caller; asking needs physician_request:send, answering physician_request:answer (physicians)
+def _physician_request(w: World) -> dict[str, Any]:
+    return {"request_id": w.physician_request}
+
+
+ASK_PHYSICIAN, ANSWER_PHYSICIAN = (P.PHYSICIAN_REQUEST_SEND,), (P.PHYSICIAN_REQUEST_ANSWER,)
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/physician-requests",
+        ASK_PHYSICIAN,
+        Names.PATIENT,
+        body=lambda w: {"patient_id": str(w.patient), "urgency": "acute", "situation": "Feber"},
+    ),
+    R("GET", "/api/v1/physician-requests", READ, Names.NOTHING, a_sees=True),
+    R(
+        "GET",
+        "/api/v1/physician-requests/{request_id}",
+        READ,
+        Names.PATIENT,
+        params=_physician_request,
+    ),
+    R(
+        "POST",
+        "/api/v1/physician-requests/{request_id}/answer",
+        ANSWER_PHYSICIAN,
+        Names.PATIENT,
+        params=_physician_request,
+        body=lambda w: {"kind": "advice", "text": "Paracetamol"},
+    ),
+    R(
+        "POST",
+        "/api/v1/physician-requests/{request_id}/cancel",
+        ASK_PHYSICIAN,
+        Names.PATIENT,
+        params=_physician_request,
+        body=lambda w: {"reason": "Bättre"},
+    ),
+    R("GET", "/physician-requests", ASK_PHYSICIAN + ANSWER_PHYSICIAN, Names.NOTHING, a_sees=True),
+    R("GET", "/physician-requests/{request_id}", READ, Names.PATIENT, params=_physician_request),
+    R(
+        "POST",
+        "/physician-requests/{request_id}/answer",
+        ANSWER_PHYSICIAN,
+        Names.PATIENT,
+        params=_physician_request,
+        body=lambda w: {"kind": "advice", "text": "Paracetamol"},
+    ),
+    R(
+        "POST",
+        "/physician-requests/{request_id}/cancel",
+        ASK_PHYSICIAN,
+        Names.PATIENT,
+        params=_physician_request,
+        body=lambda w: {"reason": ""},
+    ),
+    R("GET", "/patients/{patient_id}/ask-physician", ASK_PHYSICIAN, Names.PATIENT, params=_p),
+    R(
+        "POST",
+        "/patients/{patient_id}/ask-physician",
+        ASK_PHYSICIAN,
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"urgency": "acute", "situation": "Feber"},
+    ),
+]
+
+
+# -- physician visits (area D, issue 13): slots hold no patient data (any booker reads any
+# organisation's; only its own organisation writes one: another's is 404); a booking, its
+# cancelling and the planned reviews are the patient's data (the care relationship)
+def _slot_body(physician: uuid.UUID | None = None) -> dict[str, Any]:
+    return {
+        "physician_id": str(physician) if physician else None,
+        "weekdays": [1, 2, 3, 4, 5, 6, 7],
+        "start_time": "11:00",
+        "end_time": "12:00",
+        "book_by": "08:30",
+        "capacity": 3,
+        "valid_from": _today(),
+        "start_location": {"lat": 60.6, "lon": 15.6},
+    }
+
+
+def _slot_form(_w: World) -> dict[str, Any]:
+    form = {f"weekday_{d}": "on" for d in range(1, 8)}
+    return form | {
+        "physician_id": "",
+        "start_time": "11:00",
+        "end_time": "12:00",
+        "book_by": "08:30",
+        "capacity": "2",
+        "visit_minutes": "30",
+        "valid_from": _today(),
+        "valid_to": "",
+        "start_lat": "",
+        "start_lon": "",
+    }
+
+
+def _physician_slot(w: World) -> dict[str, Any]:
+    return {"slot_id": w.physician_slot}
+
+
+def _slot_booking(w: World) -> dict[str, Any]:
+    return {"booking_id": w.slot_booking}
+
+
+def _physician_review(w: World) -> dict[str, Any]:
+    return {"review_id": w.physician_review}
+
+
+def _day_after(_w: World) -> str:
+    return (local_today() + timedelta(days=2)).isoformat()
+
+
+SLOT_MANAGE, VISIT_BOOK = (P.PHYSICIAN_SLOT_MANAGE,), (P.PHYSICIAN_VISIT_BOOK,)
+SLOT_READ = (P.PHYSICIAN_VISIT_BOOK, P.PHYSICIAN_SLOT_MANAGE)
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/physician-slots",
+        SLOT_MANAGE,
+        Names.NOTHING,
+        body=lambda w: _slot_body(),
+        outsider_writes=True,
+        note="a slot of the caller's own organisation (no patient data)",
+    ),
+    R(
+        "GET",
+        "/api/v1/physician-slots",
+        SLOT_READ,
+        Names.NOTHING,
+        query=lambda w: {"organisation_id": str(w.org["A"])},
+    ),
+    R(
+        "GET",
+        "/api/v1/physician-slots/available",
+        SLOT_READ,
+        Names.NOTHING,
+        query=lambda w: {"organisation_id": str(w.org["A"]), "date": _day_after(w)},
+    ),
+    R("GET", "/api/v1/physician-slots/{slot_id}", SLOT_READ, Names.NOTHING, params=_physician_slot),
+    R(
+        "PUT",
+        "/api/v1/physician-slots/{slot_id}",
+        SLOT_MANAGE,
+        Names.THING,
+        params=_physician_slot,
+        body=lambda w: _slot_body(),
+    ),
+    R(
+        "DELETE",
+        "/api/v1/physician-slots/{slot_id}",
+        SLOT_MANAGE,
+        Names.THING,
+        params=_physician_slot,
+    ),
+    R(
+        "POST",
+        "/api/v1/physician-slots/{slot_id}/bookings",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_physician_slot,
+        body=lambda w: {"date": _day_after(w), "patient_id": str(w.patient)},
+    ),
+    R(
+        "GET",
+        "/api/v1/slot-bookings",
+        SLOT_MANAGE,
+        Names.NOTHING,
+        query=lambda w: {"date": (local_today() + timedelta(days=1)).isoformat()},
+    ),
+    R(
+        "POST",
+        "/api/v1/slot-bookings/{booking_id}/cancel",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_slot_booking,
+    ),
+    R("GET", "/api/v1/patients/{patient_id}/slot-bookings", READ, Names.PATIENT, params=_p),
+    R(
+        "POST",
+        "/api/v1/patients/{patient_id}/physician-reviews",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"kind": "regular_visit", "interval_days": 30, "first_date": _day_after(w)},
+    ),
+    R("GET", "/api/v1/patients/{patient_id}/physician-reviews", READ, Names.PATIENT, params=_p),
+    R(
+        "PUT",
+        "/api/v1/physician-reviews/{review_id}",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_physician_review,
+        body=lambda w: {"interval_days": 60},
+    ),
+    R(
+        "DELETE",
+        "/api/v1/physician-reviews/{review_id}",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_physician_review,
+    ),
+    R("GET", "/physician-slots", SLOT_MANAGE, Names.NOTHING),
+    R(
+        "POST",
+        "/physician-slots",
+        SLOT_MANAGE,
+        Names.NOTHING,
+        body=_slot_form,
+        outsider_writes=True,
+        note="a slot of the caller's own organisation",
+    ),
+    R("GET", "/physician-slots/{slot_id}/edit", SLOT_MANAGE, Names.THING, params=_physician_slot),
+    R(
+        "POST",
+        "/physician-slots/{slot_id}",
+        SLOT_MANAGE,
+        Names.THING,
+        params=_physician_slot,
+        body=_slot_form,
+    ),
+    R(
+        "POST",
+        "/physician-slots/{slot_id}/deactivate",
+        SLOT_MANAGE,
+        Names.THING,
+        params=_physician_slot,
+        body=_none,
+    ),
+    R(
+        "POST",
+        "/slot-bookings/{booking_id}/cancel",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_slot_booking,
+        body=lambda w: {"back": "slots"},
+    ),
+    R("GET", "/patients/{patient_id}/physician-visits", READ, Names.PATIENT, params=_p),
+    R(
+        "POST",
+        "/patients/{patient_id}/physician-visits",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"slot_id": str(w.physician_slot), "date": _day_after(w), "reason": ""},
+    ),
+    R(
+        "POST",
+        "/patients/{patient_id}/physician-reviews",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {
+            "kind": "regular_visit",
+            "interval_days": "30",
+            "first_date": _day_after(w),
+        },
+    ),
+    R(
+        "POST",
+        "/physician-reviews/{review_id}/deactivate",
+        VISIT_BOOK,
+        Names.PATIENT,
+        params=_physician_review,
+        body=_none,
+    ),
+]
+
+
+# -- enrolment in home health care and the fixed physician / care contact (area C, issue 13):
+# the patient's care relationship. Enrolling is a municipal home health care's (B1 without a
+# relationship and without a reason: 422, B2, a hospital: 403; both logged, nothing written);
+# A's patient is not enrolled, so the enrolment's own reads have no allowed control.
+def _a_physician(w: World) -> dict[str, Any]:
+    return {"user_id": str(w.user["A", Role.PHYSICIAN])}
+
+
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/patients/{patient_id}/enrolment",
+        (P.EPISODE_CREATE,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {},
+        outsider_status=(403, 422),
+        note="B1 (home health care): no relationship and no reason, 422; B2 (a hospital): 403",
+    ),
+    R(
+        "GET",
+        "/api/v1/patients/{patient_id}/enrolment",
+        READ,
+        Names.PATIENT,
+        params=_p,
+        allowed_status=None,
+        note="A's patient is not enrolled (A's read answers enrolment.not_enrolled)",
+    ),
+    R(
+        "POST",
+        "/api/v1/enrolments/{episode_id}/end",
+        (P.EPISODE_TRANSITION,),
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"reason": "other"},
+        responsible_only=True,
+        note="A's episode is hospital care at home: A gets 409, HA 403, outsiders 404",
+    ),
+    R(
+        "PUT",
+        "/api/v1/patients/{patient_id}/fixed-physician",
+        (P.PATIENT_ASSIGN,),
+        Names.PATIENT,
+        params=_p,
+        body=_a_physician,
+    ),
+    R(
+        "PUT",
+        "/api/v1/patients/{patient_id}/fixed-care-contact",
+        (P.PATIENT_ASSIGN,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"user_id": str(w.user["A", Role.REGISTERED_NURSE])},
+    ),
+    R("GET", "/api/v1/patients/{patient_id}/assignments", READ, Names.PATIENT, params=_p),
+    R("GET", "/patients/{patient_id}/enrolment", READ, Names.PATIENT, params=_p),
+    R(
+        "POST",
+        "/patients/{patient_id}/enrolment",
+        (P.EPISODE_CREATE,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"enrol_reason": ""},
+        outsider_status=(403, 404),
+        note="B1: refused (no relationship, no reason), the page shown again is 404; B2: 403",
+    ),
+    R(
+        "POST",
+        "/patients/{patient_id}/enrolment/end",
+        (P.EPISODE_TRANSITION,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"end_reason": "other"},
+    ),
+    R(
+        "POST",
+        "/patients/{patient_id}/fixed-physician",
+        (P.PATIENT_ASSIGN,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"physician_user_id": str(w.user["A", Role.PHYSICIAN])},
+    ),
+    R(
+        "POST",
+        "/patients/{patient_id}/fixed-care-contact",
+        (P.PATIENT_ASSIGN,),
+        Names.PATIENT,
+        params=_p,
+        body=lambda w: {"contact_user_id": str(w.user["A", Role.REGISTERED_NURSE])},
     ),
 ]
 BY_KEY = {r.key: r for r in MATRIX}

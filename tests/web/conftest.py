@@ -1,4 +1,4 @@
-"""BROWSER FIXTURES ONLY (tests/web/test_browser.py): a live Samband server with the demo
+"""BROWSER FIXTURES ONLY (the browser tests of tests/web): a live Samband server with the demo
 data, and Debian's headless chromium driven by Playwright's sync API.
 
 Page tests with the TestClient use the `client` fixture of tests/conftest.py instead.

@@ -4,7 +4,7 @@ patient, opens the extract and its PDF, marks a new care relationship reviewed; 
 administrator (admin.nils) lands on the users; the analyst (analytiker.lars) on the
 outcomes. Writes docs/screenshots/audit-log.png, audit-review.png and users.png.
 
-Fixtures: tests/web/conftest.py (a live server on its own database with the demo data).
+Fixtures: tests.web.conftest.py (a live server on its own database with the demo data).
 """
 
 from __future__ import annotations

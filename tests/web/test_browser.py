@@ -4,7 +4,7 @@ unrelated organisation sees, the whole OPAT flow through the forms, taking Lisa 
 new user would, and planning a day of home visits. The tests write the screenshots in
 docs/screenshots/.
 
-Fixtures: tests/web/conftest.py (a live server on its own database with the demo data).
+Fixtures: tests.web.conftest.py (a live server on its own database with the demo data).
 """
 
 from __future__ import annotations
@@ -351,7 +351,8 @@ class TestTheWholeFlow:
         # The care request to the municipality's home health care.
         action(nurse, "Skicka vårdbegäran")
         _choose_containing(nurse.get_by_label("Till"), "Hemsjukvården Falu")
-        nurse.get_by_label("Meddelande").fill("IV cefotaxim 1 g x 3 i 7 dagar, PICC-line.")
+        message = nurse.get_by_label("Meddelande", exact=True)
+        message.fill("IV cefotaxim 1 g x 3 i 7 dagar, PICC-line.")
         submit(nurse, "Skicka vårdbegäran")
         assert notice(nurse) == "Vårdbegäran är skickad."
 

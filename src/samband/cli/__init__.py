@@ -18,6 +18,7 @@ from samband.cli import (  # noqa: F401 - each adds its commands to the app
     news2,
     simulate,
     alerts,
+    requests,
     outcomes,
 )
 

@@ -133,7 +133,10 @@ def report(
     ] = False,
 ) -> None:
     """The outcome indicators of a period (docs/indicators.md), per group: all, pathway=…,
-    type=…, organisation=…. CSV: indicator,group,value (NA where the data does not exist)."""
+    type=…, organisation=…; the physician-support ones (requests, time to answer, visits,
+    continuity, admission notices, days past ready-for-discharge) also per urgency=…,
+    asking_organisation=…, physician_organisation=…, hospital=…. CSV: indicator,group,value
+    (NA where the data does not exist)."""
     from samband.kit.errors import SambandError
     from samband.outcomes import render
     from samband.outcomes.config import ConfigError

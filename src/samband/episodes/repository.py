@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from samband.episodes.states import OPEN_STATES
+from samband.episodes.states import OPEN_STATES, Kind
 from samband.models import (
     CarePlan,
     CarePlanVersion,
@@ -48,10 +48,13 @@ def search(
     pathway: str | None,
     limit: int,
     offset: int,
+    kind: str | None = None,
 ) -> tuple[list[Episode], int]:
     query = select(Episode).where(visible_episodes_clause(Episode.id, visibility))
     if patient_id:
         query = query.where(Episode.patient_id == patient_id)
+    if kind:
+        query = query.where(Episode.kind == kind)
     if states:
         query = query.where(Episode.state.in_(states))
     if pathway:
@@ -156,11 +159,17 @@ def lock_patient(session: Session, patient_id: uuid.UUID) -> None:
     session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
 
 
-def open_episodes_of(session: Session, patient_id: uuid.UUID) -> list[Episode]:
+def open_episodes_of(
+    session: Session, patient_id: uuid.UUID, kind: str = Kind.HOSPITAL_AT_HOME.value
+) -> list[Episode]:
+    """The patient's open episodes of this kind (an enrolment in home health care does not
+    stand in the way of a hospital-at-home episode: decision 0018)."""
     return list(
         session.scalars(
             select(Episode).where(
-                Episode.patient_id == patient_id, Episode.state.in_([s.value for s in OPEN_STATES])
+                Episode.patient_id == patient_id,
+                Episode.kind == kind,
+                Episode.state.in_([s.value for s in OPEN_STATES]),
             )
         )
     )

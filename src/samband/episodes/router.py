@@ -23,7 +23,7 @@ from samband.episodes.schemas import (
     ParticipantRead,
     TransitionCreate,
 )
-from samband.episodes.states import FHIR_STATUS, State
+from samband.episodes.states import FHIR_STATUS, EpisodeType, Kind, State
 from samband.kit.schemas import Limit, Offset, Page
 from samband.models import Episode
 
@@ -39,8 +39,9 @@ def to_read(episode: Episode) -> EpisodeRead:
     return EpisodeRead(
         id=episode.id,
         patient_id=episode.patient_id,
+        kind=Kind(episode.kind),
         pathway=episode.pathway,
-        type=episode.type,  # type: ignore[arg-type]
+        type=None if service.is_enrolment(episode) else EpisodeType(episode.type),
         state=state,
         fhir_status=FHIR_STATUS[state],
         responsible_unit_id=episode.responsible_unit_id,
@@ -74,12 +75,20 @@ def list_episodes(
     patient_id: uuid.UUID | None = None,
     state: Annotated[list[State] | None, Query()] = None,
     pathway: Annotated[str | None, Query(max_length=40)] = None,
+    kind: Kind | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EpisodeRead]:
-    """Episodes of patients your organisation has a care relationship with."""
+    """Episodes of patients your organisation has a care relationship with; ``kind``:
+    hospital_at_home, or home_health_care (enrolments in home health care)."""
     episodes, total = service.search(
-        ctx, patient_id=patient_id, states=state, pathway=pathway, limit=limit, offset=offset
+        ctx,
+        patient_id=patient_id,
+        states=state,
+        pathway=pathway,
+        limit=limit,
+        offset=offset,
+        kind=kind,
     )
     return Page(items=[to_read(e) for e in episodes], total=total, limit=limit, offset=offset)
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from samband.episodes.states import EpisodeType, State
+from samband.episodes.states import EpisodeType, Kind, State
 from samband.kit.schemas import ReadModel, ShortText, Text
 
 PARTICIPANT_ROLES = (
@@ -114,8 +114,13 @@ class TransitionCreate(BaseModel):
 class EpisodeRead(ReadModel):
     id: uuid.UUID
     patient_id: uuid.UUID
+    kind: Kind = Field(
+        default=Kind.HOSPITAL_AT_HOME,
+        description="hospital_at_home, or home_health_care: an enrolment in the municipality's "
+        "home health care (no pathway, no type, no transitions: decision 0018)",
+    )
     pathway: str
-    type: EpisodeType
+    type: EpisodeType | None = Field(description="None for an enrolment in home health care")
     state: State
     fhir_status: str
     responsible_unit_id: uuid.UUID

@@ -26,7 +26,7 @@ from samband.episodes.schemas import (
     ParticipantCreate,
     TransitionCreate,
 )
-from samband.episodes.states import CLOSED_STATES, OPEN_STATES, State
+from samband.episodes.states import CLOSED_STATES, OPEN_STATES, Kind, State
 from samband.kit.errors import (
     Conflict,
     Forbidden,
@@ -137,6 +137,7 @@ def create(ctx: Context, data: EpisodeCreate) -> Episode:
 
     episode = Episode(
         patient_id=data.patient_id,
+        kind=Kind.HOSPITAL_AT_HOME.value,
         pathway=pathway.key,
         type=data.type.value,
         state=State.CANDIDATE.value,
@@ -212,6 +213,7 @@ def search(
     pathway: str | None,
     limit: int,
     offset: int,
+    kind: Kind | None = None,
 ) -> tuple[list[Episode], int]:
     ctx.actor.require(Permission.PATIENT_READ)
     episodes, total = repository.search(
@@ -222,6 +224,7 @@ def search(
         pathway=pathway,
         limit=limit,
         offset=offset,
+        kind=kind.value if kind else None,
     )
     log_listed(ctx, [e.patient_id for e in episodes], resource_type="episode")
     return episodes, total
@@ -234,6 +237,9 @@ def update(ctx: Context, episode_id: uuid.UUID, data: EpisodeUpdate) -> Episode:
     require_responsible(ctx, episode, action="update", doing=msg("doing.change_who_is_responsible"))
     require_open(episode, msg("doing.change_episode"))
     changes = data.model_dump(exclude_unset=True)
+    if is_enrolment(episode) and {"responsible_physician_id", "care_contact_id"} & set(changes):
+        # an enrolment's physician and care contact are the patient's fixed ones (decision 0018)
+        raise Conflict(problem("enrolment.staff_on_patient", patient_id=str(episode.patient_id)))
     if "responsible_physician_id" in changes:
         if changes["responsible_physician_id"] is None:
             raise InvalidInput(
@@ -366,7 +372,15 @@ def leads(ctx: Context, episode: Episode) -> bool:
     return responsible_organisation_id(ctx, episode) == ctx.actor.organisation_id
 
 
+def is_enrolment(episode: Episode) -> bool:
+    """An enrolment in home health care (decision 0018): no pathway and no care flow; it is
+    ended with POST /api/v1/enrolments/{id}/end."""
+    return episode.kind == Kind.HOME_HEALTH_CARE.value
+
+
 def allowed_transitions(episode: Episode) -> list[State]:
+    if is_enrolment(episode):
+        return []
     return sm.allowed_targets(State(episode.state))
 
 
@@ -376,7 +390,7 @@ def blockers(ctx: Context, episode: Episode, target: State) -> list[Problem]:
     before the step is tried. Nothing is written. Empty when the step is not the caller's
     role's; the problems of the form's own fields (a reason, a ward) are the form's."""
     transition = sm.find(State(episode.state), target)
-    if transition is None or ctx.actor.role not in transition.roles:
+    if transition is None or ctx.actor.role not in transition.roles or is_enrolment(episode):
         return []
     verdict = sm.check(target, _facts(ctx, episode, TransitionCreate(to=target)))
     return [reason for reason in verdict.reasons if reason.field not in ("reason", "ward_unit_id")]
@@ -391,6 +405,8 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         ctx, episode_id, permission=Permission.EPISODE_TRANSITION, action="transition", lock=True
     )
     require_responsible(ctx, episode, action="transition", doing=msg("doing.move_episode"))
+    if is_enrolment(episode):
+        raise Conflict(problem("enrolment.no_transitions", episode_id=str(episode.id)))
     if data.base_version is not None and data.base_version != episode.version:
         raise Conflict(
             problem(
@@ -493,6 +509,13 @@ def _apply(ctx: Context, episode: Episode, target: State, data: TransitionCreate
         episode.started_at = now
     elif target == State.READMITTED:
         event = _readmit(ctx, episode, data)
+        # back in hospital: a hospital stay opens, so the 24 hours of the admission notice
+        # start (lag 2017:612; coordination reads episodes, so imported here: no cycle)
+        from samband.coordination.service import open_on_readmission
+
+        stay = open_on_readmission(ctx, episode, ward_unit_id=data.ward_unit_id, now=now)
+        if stay is not None:
+            event["hospital_stay_id"] = str(stay.id)
     elif target == State.DECEASED:
         event = {"death_expected": data.death_expected}
     elif target == State.DISCHARGED and data.unmet_discharge_criteria:

@@ -23,7 +23,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samband.models.base import Base, CreatedMixin, IdMixin
@@ -120,6 +120,10 @@ class PhysicianSlot(IdMixin, CreatedMixin, Base):
     visit_minutes: Mapped[int] = mapped_column(Integer, default=30)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    # where the physician sets out from (the centre): the place of the shift a booking makes
+    # when the physician has none that day (decision 0019); None: their latest shift's
+    start_lat: Mapped[float | None] = mapped_column(Float)
+    start_lon: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -40,10 +40,14 @@ class Visit(IdMixin, CreatedMixin, Base):
     # the route (e.g. "iv") of the medication this visit gives, from the care-plan activity's
     # medication_route; None: no medication (docs/decisions/0015)
     medication_route: Mapped[str | None] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(10))  # plan | ad_hoc
+    # plan | ad_hoc | booking (a physician slot) | review (a planned physician review)
+    source: Mapped[str] = mapped_column(String(10))
     # planned | assigned | started | done | missed | cancelled
     status: Mapped[str] = mapped_column(String(20))
     assigned_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # asked for by name: the physician of a booked slot or a planned review (decision 0019);
+    # every new day plan prefers them, whoever made the patient's visits lately
+    requested_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     planned_start: Mapped[datetime | None]
     route_order: Mapped[int | None] = mapped_column(Integer)
     day_plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("day_plans.id"))

@@ -47,6 +47,62 @@ KINDS: dict[str, dict[str, str]] = {
         "sv": "Dagsplanen {date} kunde inte tas fram. Se sidan.",
         "en": "The day plan {date} could not be made. See the page.",
     },
+    # coordination at discharge (lag 2017:612): to the fixed physician and care contact
+    "hospital_stay_admitted": {
+        "sv": "Inskrivningsmeddelande {reference}: en patient du är fast läkare eller fast "
+        "vårdkontakt för är inskriven i slutenvården.",
+        "en": "Admission notice {reference}: a patient you are the fixed physician or care "
+        "contact for has been admitted to hospital.",
+    },
+    "hospital_stay_ready": {
+        "sv": "Utskrivningsklar {reference} från {date}: planera hemgången.",
+        "en": "Ready for discharge {reference} from {date}: plan the return home.",
+    },
+    "hospital_stay_sip_due": {
+        "sv": "Utskriven {reference}: kalla till SIP-möte senast {date}.",
+        "en": "Discharged {reference}: invite to a SIP meeting by {date}.",
+    },
+    # a message between organisations (issue 13): from which organisation, never about whom
+    "message": {
+        "sv": "Nytt meddelande {reference} till dig från {organisation}. Läs det i Samband.",
+        "en": "New message {reference} for you from {organisation}. Read it in Samband.",
+    },
+    # a physician home visit booked in your slot, or its booking cancelled (decision 0019)
+    "physician_visit_booked": {
+        "sv": "Läkarbesök {reference} bokat {date}. Se besöken i Samband.",
+        "en": "Physician visit {reference} booked for {date}. See the visits in Samband.",
+    },
+    "physician_visit_cancelled": {
+        "sv": "Läkarbesök {reference} {date} är avbokat.",
+        "en": "Physician visit {reference} on {date} was cancelled.",
+    },
+    # physician requests (läkarkontakt, issue 13): to the physician routed to, and the nurse
+    "physician_request": {
+        "sv": "Läkarkontakt {severity} {reference}: en sjuksköterska ber om ditt svar senast "
+        "{due}. Svara i Samband.",
+        "en": "Physician request {severity} {reference}: a nurse asks for your answer by {due}. "
+        "Answer in Samband.",
+    },
+    "physician_request_escalated": {
+        "sv": "Obesvarad läkarkontakt {severity} {reference} eskalerad till dig (nivå {level}); "
+        "svaret skulle ha kommit senast {due}.",
+        "en": "Unanswered physician request {severity} {reference} escalated to you (level "
+        "{level}); the answer was due by {due}.",
+    },
+    "physician_request_answered": {
+        "sv": "Din läkarkontakt {reference} är besvarad. Läs svaret i Samband.",
+        "en": "Your physician request {reference} has been answered. Read the answer in Samband.",
+    },
+    "physician_request_forwarded": {
+        "sv": "Din läkarkontakt {reference} har skickats vidare till en annan läkare.",
+        "en": "Your physician request {reference} has been forwarded to another physician.",
+    },
+    "physician_request_overdue": {
+        "sv": "Din läkarkontakt {severity} {reference} är obesvarad efter tidsgränsen {due}. "
+        "Se läget i Samband.",
+        "en": "Your physician request {severity} {reference} is unanswered past its limit {due}. "
+        "See where it stands in Samband.",
+    },
 }
 
 # what an alert is about, without identity (alerts.rules.Kind values)
@@ -93,6 +149,8 @@ def render(
     values.setdefault("level", "")
     values.setdefault("date", "")
     values.setdefault("count", "")
+    values.setdefault("due", "")  # a physician request's limit, local time
+    values.setdefault("organisation", "")  # a message's (issue 13): who wrote it
     short = KINDS[kind][language].format(**values)
     subject = f"Samband: {short}" if len(short) < 120 else f"Samband: {reference}"
     footer = {

@@ -101,6 +101,8 @@ class LockedEpisode:
     care_contact_id: uuid.UUID | None
     spo2_scale: int  # the newest physician's decision; 1 without one
     plan_version_id: uuid.UUID | None  # the current care-plan version
+    # hospital_at_home | home_health_care (an enrolment: decision 0018)
+    kind: str = "hospital_at_home"
 
 
 def episodes_for_update(
@@ -153,6 +155,7 @@ def episodes_for_update(
             Episode.care_contact_id,
             scale,
             version,
+            Episode.kind,
         )
         .where(or_(*conditions))
         .order_by(Episode.id)
@@ -168,6 +171,7 @@ def episodes_for_update(
             care_contact_id=row[5],
             spo2_scale=row[6] or 1,
             plan_version_id=row[7],
+            kind=row[8],
         )
         for row in rows.tuples()
     ]

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from samband.episodes.access import episode_for, not_found, record_event
-from samband.episodes.states import OPEN_STATES
+from samband.episodes.states import OPEN_STATES, Kind
 from samband.kit.errors import Conflict, InvalidInput, not_visible, problem
 from samband.kit.i18n import msg
 from samband.kit.time import utcnow
@@ -251,6 +251,12 @@ def _check_access(
         raise not_visible(what, field=where(index, "patient_id"))
 
 
+def _rank(episode: LockedEpisode) -> tuple[bool, bool]:
+    """Which of a patient's open episodes takes an unnamed measurement: one at home before one
+    not yet at home, and hospital care at home before the enrolment in home health care."""
+    return (episode.state == "at_home", episode.kind == Kind.HOSPITAL_AT_HOME.value)
+
+
 def _episodes(
     ctx: Context, items: Sequence[ObservationCreate], new: list[int], where: Where
 ) -> dict[int, LockedEpisode]:
@@ -265,7 +271,15 @@ def _episodes(
         open_states=[s.value for s in OPEN_STATES],
     )
     by_id = {row.id: row for row in rows}
-    open_of = {row.patient_id: row for row in rows if row.state in OPEN_STATES}
+    # A patient enrolled in home health care may have a hospital-at-home episode on top
+    # (decision 0018): a measurement goes to the episode at home, the hospital-at-home one
+    # first (rows are in id order, so the choice is made by rank, never by that order).
+    open_of: dict[uuid.UUID, LockedEpisode] = {}
+    for row in rows:
+        if row.state in OPEN_STATES:
+            chosen = open_of.get(row.patient_id)
+            if chosen is None or _rank(row) > _rank(chosen):
+                open_of[row.patient_id] = row
     result: dict[int, LockedEpisode] = {}
     for index in new:
         item = items[index]

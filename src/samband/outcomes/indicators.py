@@ -37,7 +37,7 @@ class Indicator:
 
     name: str
     unit: str  # count | days | share | hours | minutes | km | SEK | score | per day
-    section: str  # activity | stay | outcome | funnel | work | safety | cost
+    section: str  # activity | stay | outcome | funnel | work | safety | cost | physician
 
     def text(self, lang: str) -> str:
         return translate(f"indicator.{self.name}", lang)
@@ -55,7 +55,7 @@ def _i(name: str, unit: str, section: str) -> Indicator:
     return Indicator(name, unit, section)
 
 
-ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST = (
+ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST, PHYSICIAN = (
     "activity",
     "stay",
     "outcome",
@@ -63,8 +63,9 @@ ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST = (
     "work",
     "safety",
     "cost",
+    "physician",
 )
-SECTIONS = (ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST)
+SECTIONS = (ACTIVITY, STAY, OUTCOME, FUNNEL, WORK, SAFETY, COST, PHYSICIAN)
 INDICATORS: tuple[Indicator, ...] = (
     _i("episodes_started", "count", ACTIVITY),
     _i("episodes_ended", "count", ACTIVITY),
@@ -139,6 +140,28 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("region_net_sek", "SEK", COST),
     _i("municipality_costs_sek", "SEK", COST),
     _i("municipality_net_sek", "SEK", COST),
+    # physician support (issue 13): computed by outcomes/physicians.py, groups of their own
+    _i("physician_requests", "count", PHYSICIAN),
+    _i("physician_requests_cancelled", "count", PHYSICIAN),
+    _i("physician_requests_answered", "count", PHYSICIAN),
+    _i("physician_request_answer_minutes_median", "minutes", PHYSICIAN),
+    _i("physician_request_answer_minutes_p90", "minutes", PHYSICIAN),
+    _i("physician_requests_answered_within_limit", "count", PHYSICIAN),
+    _i("physician_requests_answered_within_limit_share", "share", PHYSICIAN),
+    _i("physician_requests_unanswered", "count", PHYSICIAN),
+    _i("physician_requests_unanswered_overdue", "count", PHYSICIAN),
+    _i("physician_home_visits", "count", PHYSICIAN),
+    _i("physician_home_visits_booked", "count", PHYSICIAN),
+    _i("physician_consultation_minutes", "minutes", PHYSICIAN),
+    _i("physician_contacts", "count", PHYSICIAN),
+    _i("physician_contacts_with_fixed_physician", "count", PHYSICIAN),
+    _i("physician_contacts_without_fixed_physician", "count", PHYSICIAN),
+    _i("physician_continuity_share", "share", PHYSICIAN),
+    _i("hospital_stays_admitted", "count", PHYSICIAN),
+    _i("admission_notices_within_24h", "count", PHYSICIAN),
+    _i("admission_notices_within_24h_share", "share", PHYSICIAN),
+    _i("days_past_ready_for_discharge", "days", PHYSICIAN),
+    _i("hospital_stays_past_ready_for_discharge", "count", PHYSICIAN),
 )
 BY_NAME = {i.name: i for i in INDICATORS}
 

@@ -97,6 +97,12 @@ def _table(report: Report) -> dict[tuple[str, str], Value]:
     return {(v.indicator, v.group): v for v in report.values}
 
 
+def _columns(report: Report, table: dict[tuple[str, str], Value], names: list[str]) -> list[str]:
+    """The groups with a value in a section: the episodes' groups for theirs, the physician
+    support's own (urgency=…, hospital=…) for it."""
+    return [g for g in report.groups if any((n, g) in table for n in names)]
+
+
 def _meta(report: Report) -> list[tuple[str, str]]:
     c = report.costs
     return [
@@ -174,9 +180,10 @@ def to_html(report: Report, *, trace: bool = False) -> str:
         for figure in report.figures:
             out.append(f"<figure>{svg.render(figure)}</figure>")
     for section, names in _sections(report):
+        columns = _columns(report, table, names)
         out.append(f"<h2>{escape(section)}</h2><table><thead><tr>")
         out.append('<th class="name" scope="col">indicator</th>')
-        out += [f'<th scope="col">{escape(g)}</th>' for g in report.groups]
+        out += [f'<th scope="col">{escape(g)}</th>' for g in columns]
         out.append("</tr></thead><tbody>")
         notes: dict[str, int] = {}
         for name in names:
@@ -185,7 +192,7 @@ def to_html(report: Report, *, trace: bool = False) -> str:
                 f'<tr><td class="name">{escape(ind.title)}<br><code>{name}</code> '
                 f"<small>({escape(ind.unit)})</small></td>"
             )
-            for group in report.groups:
+            for group in columns:
                 v = table.get((name, group))
                 if v is None:
                     out.append("<td></td>")
@@ -302,8 +309,9 @@ def to_pdf(report: Report) -> bytes:
     table = _table(report)
     chunk = 5
     for section, names in _sections(report):
-        for start in range(0, len(report.groups), chunk):
-            groups = report.groups[start : start + chunk]
+        columns = _columns(report, table, names)
+        for start in range(0, len(columns), chunk):
+            groups = columns[start : start + chunk]
             notes: dict[str, int] = {}
             data: list[list[object]] = [
                 [Paragraph("<b>indicator</b>", cell)]
@@ -359,7 +367,7 @@ def to_pdf(report: Report) -> bytes:
             chart.categoryAxis.labels.fontSize = 6.5
             chart.valueAxis.labels.fontName = regular
             chart.valueAxis.labels.fontSize = 7
-            chart.valueAxis.valueMin = min(0.0, *(v for _, vs in figure.series for v in vs))
+            chart.valueAxis.valueMin = min([0.0, *(v for _, vs in figure.series for v in vs)])
             if figure.stacked:
                 chart.categoryAxis.style = "stacked"
             for s in range(len(figure.series)):

@@ -4,6 +4,8 @@ costs used and the data of its figures. Pure: no database, no web; ``render`` wr
 Groups (the CSV's ``group`` column, docs/indicators.md): ``all``; ``pathway=<key>`` for each
 pathway; ``type=<episode type>`` for each type; ``organisation=<code>`` for each responsible
 organisation known (imported history has one only when imported with ``--organisation``).
+The physician-support indicators (``outcomes.physicians``) have groups of their own after
+these: ``urgency=…``, ``asking_organisation=…``, ``physician_organisation=…``, ``hospital=…``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from samband.kit.i18n import Msg, Source, msg, param_text
 from samband.kit.time import STOCKHOLM
+from samband.outcomes import physicians as physician_support
 from samband.outcomes.config import UnitCosts
 from samband.outcomes.history import History
 from samband.outcomes.indicators import (
@@ -137,7 +140,10 @@ def build(
     filters: Filters = Filters(),  # noqa: B008 - frozen
     as_of: datetime,
     progress: Progress | None = None,
+    physicians: physician_support.Data | None = None,
 ) -> Report:
+    """The report of the histories; ``physicians`` the rows of the physician-support
+    indicators as read (None: not read, those indicators are NA)."""
     period = period_of(first_day, last_day, as_of)
     kept = [h for h in histories if filters.keep(h)]
     episodes = prepare(kept)
@@ -156,12 +162,25 @@ def build(
         values += compute([e for e in episodes if keep(e.history)], period, params, label)
     if progress:
         progress("indicators", len(groups), len(groups))
+    extra, physician_values = physician_support.compute(
+        None
+        if physicians is None
+        else physician_support.keep(
+            physicians,
+            pathways=filters.pathways,
+            types=filters.types,
+            organisations=filters.organisations,
+        ),
+        period,
+        live=filters.source != "import",
+    )
+    values += physician_values
     report = Report(
         first_day=first_day,
         last_day=last_day,
         period=period,
         filters=filters,
-        groups=[label for label, _ in groups],
+        groups=[label for label, _ in groups] + extra,
         values=values,
         costs=params.costs(None, None),
         follow_up_days=params.settings.follow_up_days,

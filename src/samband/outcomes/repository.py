@@ -1,6 +1,7 @@
-"""Every query of the outcome follow-up: the imported histories, and what the report reads
+"""Every query of the outcome follow-up: the imported histories, what the report reads
 of the live episodes (their timeline, visits, day plans, alerts, care requests and
-questionnaires)."""
+questionnaires), and the rows of the physician-support indicators (physician requests,
+physician visits, hospital stays, the fixed physicians)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,23 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from samband.episodes.states import Kind
 from samband.models import (
     Alert,
     CareRequest,
     DayPlan,
     Episode,
     EpisodeEvent,
+    HospitalStay,
     ImportedEpisode,
     ImportedEvent,
     Organisation,
     OutcomeImport,
+    Patient,
+    PatientAssignment,
+    PhysicianRequest,
     QuestionnaireResponse,
+    SlotBooking,
     Unit,
     Visit,
 )
@@ -150,8 +157,10 @@ def live_in(
     types: Collection[str] = (),
     organisation_ids: Collection[uuid.UUID] | None = None,
 ) -> list[tuple[Episode, Organisation]]:
-    """Live episodes that existed in [start, end): created before the end, not ended before
-    the start; with the responsible unit's organisation."""
+    """Live hospital-at-home episodes that existed in [start, end): created before the end,
+    not ended before the start; with the responsible unit's organisation. Enrolments in home
+    health care (kind ``home_health_care``) are not episodes of hospital care at home: the
+    physician-support indicators read them (``physician_*``)."""
     query = (
         select(Episode, Organisation)
         .join(Unit, Unit.id == Episode.responsible_unit_id)
@@ -159,6 +168,9 @@ def live_in(
         .where(
             Episode.created_at < end,
             or_(Episode.ended_at.is_(None), Episode.ended_at >= start),
+            # hospital care at home only: an enrolment in home health care (decision 0018)
+            # is no episode of the indicators
+            Episode.kind == Kind.HOSPITAL_AT_HOME.value,
         )
     )
     if pathways:
@@ -279,6 +291,112 @@ def questionnaire_of(session: Session, episode_id: uuid.UUID) -> QuestionnaireRe
     return session.scalar(
         select(QuestionnaireResponse).where(QuestionnaireResponse.episode_id == episode_id)
     )
+
+
+# -- physician support (issue 13) ------------------------------------------------------------
+
+
+def physician_requests(session: Session, start: datetime, end: datetime) -> list[PhysicianRequest]:
+    """The physician requests asked in [start, end), or answered in it."""
+    return list(
+        session.scalars(
+            select(PhysicianRequest).where(
+                or_(
+                    and_(PhysicianRequest.created_at >= start, PhysicianRequest.created_at < end),
+                    and_(PhysicianRequest.answered_at >= start, PhysicianRequest.answered_at < end),
+                )
+            )
+        )
+    )
+
+
+def physician_visits_done(
+    session: Session, first_day: date, last_day: date
+) -> list[tuple[Visit, bool]]:
+    """The done visits of role ``physician`` dated first_day .. last_day, each with whether
+    it was made from a booked slot (a booking not cancelled)."""
+    booked = (
+        select(SlotBooking.id)
+        .where(SlotBooking.visit_id == Visit.id, SlotBooking.cancelled_at.is_(None))
+        .exists()
+    )
+    return [
+        (visit, bool(was_booked))
+        for visit, was_booked in session.execute(
+            select(Visit, booked).where(
+                Visit.role == "physician",
+                Visit.status == "done",
+                Visit.date >= first_day,
+                Visit.date <= last_day,
+            )
+        ).tuples()
+    ]
+
+
+def hospital_stays(session: Session, start: datetime, end: datetime) -> list[HospitalStay]:
+    """The hospital stays that reach into [start, end): admitted before its end, not
+    discharged before its start."""
+    return list(
+        session.scalars(
+            select(HospitalStay).where(
+                HospitalStay.admitted_at < end,
+                or_(HospitalStay.discharged_at.is_(None), HospitalStay.discharged_at >= start),
+            )
+        )
+    )
+
+
+def fixed_physician_changes(
+    session: Session, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[datetime, uuid.UUID | None, uuid.UUID | None]]]:
+    """Each patient's changes of fixed physician, oldest first: (when, from, to)."""
+    out: dict[uuid.UUID, list[tuple[datetime, uuid.UUID | None, uuid.UUID | None]]] = {
+        k: [] for k in patient_ids
+    }
+    for chunk in _chunks(sorted(patient_ids)):
+        for patient_id, at, before, after in session.execute(
+            select(
+                PatientAssignment.patient_id,
+                PatientAssignment.created_at,
+                PatientAssignment.from_user_id,
+                PatientAssignment.to_user_id,
+            )
+            .where(
+                PatientAssignment.patient_id.in_(chunk),
+                PatientAssignment.kind == "fixed_physician",
+            )
+            .order_by(PatientAssignment.created_at, PatientAssignment.id)
+        ):
+            out[patient_id].append((at, before, after))
+    return out
+
+
+def fixed_physicians(
+    session: Session, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Each patient's fixed physician now."""
+    out: dict[uuid.UUID, uuid.UUID | None] = {}
+    for chunk in _chunks(sorted(patient_ids)):
+        for patient_id, physician_id in session.execute(
+            select(Patient.id, Patient.fixed_physician_id).where(Patient.id.in_(chunk))
+        ):
+            out[patient_id] = physician_id
+    return out
+
+
+def episode_facts(
+    session: Session, episode_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str, uuid.UUID]]:
+    """Episode → (pathway, type, the responsible unit's organisation)."""
+    out: dict[uuid.UUID, tuple[str, str, uuid.UUID]] = {}
+    for chunk in _chunks(sorted(episode_ids)):
+        for episode_id, pathway, kind, organisation_id in session.execute(
+            select(Episode.id, Episode.pathway, Episode.type, Unit.organisation_id)
+            .join(Unit, Unit.id == Episode.responsible_unit_id)
+            .where(Episode.id.in_(chunk))
+        ):
+            out[episode_id] = (pathway, kind, organisation_id)
+    return out
 
 
 # -- what a caller may trace -------------------------------------------------------------------

@@ -5,7 +5,8 @@ questionnaire.
   and checked whole (``importer``); any problem rejects it and nothing is stored. An accepted
   file stores its new episodes and rows only: re-importing it adds nothing.
 - **Report** (``build_report``, the CLI's ``samband report``): both sources
-  (``sources.histories``), the indicators per group (``report.build``). The CLI is an operator
+  (``sources.histories``) and the physician-support rows (``sources.physician_data``), the
+  indicators per group (``report.build``). The CLI is an operator
   tool and sees everything; ``report_for`` is the same for a signed-in user (a page to come):
   aggregates need ``directory:read``; the episode ids behind each number (``trace``) are only
   those the caller may see (live episodes in a care relationship, logged; imported history of
@@ -235,8 +236,20 @@ def build_report(
         registry_days={k: p.expected_inpatient_days for k, p in registry().items()},
         year=first_day.year,
     )
+    physicians = (
+        sources.physician_data(session, period.start, period.end)
+        if filters.source != "import"
+        else None
+    )
     return build(
-        histories, first_day, last_day, params, filters=filters, as_of=now, progress=progress
+        histories,
+        first_day,
+        last_day,
+        params,
+        filters=filters,
+        as_of=now,
+        progress=progress,
+        physicians=physicians,
     )
 
 

@@ -12,6 +12,11 @@
   travel time at the plan's speed. Alerts, care requests and questionnaire answers are read
   as they are. The platform does not learn of readmissions, ED visits or deaths after
   discharge, so ``follow_up_known`` is false.
+- **Physician support** (``physician_data``, live only): the physician requests asked or
+  answered in the period, the physician visits done, the hospital stays that reach into it,
+  and the fixed physicians of the patients concerned (their changes and today's), with the
+  organisations by code and each row's enrolment or episode (pathway, type, responsible
+  organisation) for the report's filters.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from samband.kit.time import STOCKHOLM, as_utc
 from samband.models import DayPlan
-from samband.outcomes import repository
+from samband.outcomes import physicians, repository
 from samband.outcomes.history import (
     EVENTS,
     AlertRecord,
@@ -300,3 +305,95 @@ def histories(
             step=step,
         )
     return out
+
+
+def physician_data(session: Session, start: datetime, end: datetime) -> physicians.Data:
+    """The rows of the physician-support indicators of [start, end) (outcomes.physicians)."""
+    codes = {k: o.code for k, o in repository.organisations(session).items()}
+    requests = repository.physician_requests(session, start, end)
+    # a visit's date is Swedish; one day either side catches a visit done around midnight
+    first_day = start.astimezone(STOCKHOLM).date() - timedelta(days=1)
+    last_day = end.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    visits = repository.physician_visits_done(session, first_day, last_day)
+    stays = repository.hospital_stays(session, start, end)
+    episode_ids = {r.episode_id for r in requests if r.episode_id is not None}
+    episode_ids |= {v.episode_id for v, _ in visits}
+    episode_ids |= {s.episode_id for s in stays if s.episode_id is not None}
+    facts = repository.episode_facts(session, sorted(episode_ids))
+
+    def episode(episode_id: uuid.UUID | None) -> physicians.EpisodeInfo | None:
+        found = facts.get(episode_id) if episode_id is not None else None
+        if found is None:
+            return None
+        pathway, kind, organisation_id = found
+        return physicians.EpisodeInfo(pathway, kind, codes.get(organisation_id))
+
+    def user(user_id: uuid.UUID | None) -> str | None:
+        return str(user_id) if user_id is not None else None
+
+    patients = sorted({r.patient_id for r in requests} | {v.patient_id for v, _ in visits})
+    changes = repository.fixed_physician_changes(session, patients)
+    current = repository.fixed_physicians(session, patients)
+    return physicians.Data(
+        requests=tuple(
+            physicians.Request(
+                asked_at=as_utc(r.created_at),
+                urgency=r.urgency,
+                status=r.status,
+                due_at=as_utc(r.due_at),
+                answered_at=as_utc(r.answered_at) if r.answered_at else None,
+                answer_kind=r.answer_kind,
+                answered_by=user(r.answered_by_id),
+                patient=str(r.patient_id),
+                asking_organisation=codes.get(r.asking_organisation_id, "?"),
+                physician_organisation=codes.get(r.physician_organisation_id)
+                if r.physician_organisation_id
+                else None,
+                episode=episode(r.episode_id),
+            )
+            for r in requests
+        ),
+        visits=tuple(
+            physicians.Visit(
+                done_at=as_utc(v.ended_at or v.started_at or v.window_start),
+                minutes=_visit_minutes(v.started_at, v.ended_at, v.duration_min),
+                organisation=codes.get(v.organisation_id, "?"),
+                physician=user(v.assigned_user_id),
+                patient=str(v.patient_id),
+                booked=booked,
+                episode=episode(v.episode_id),
+            )
+            for v, booked in visits
+        ),
+        stays=tuple(
+            physicians.Stay(
+                admitted_at=as_utc(s.admitted_at),
+                notice_sent_at=as_utc(s.admission_notice_sent_at)
+                if s.admission_notice_sent_at
+                else None,
+                ready_on=s.ready_for_discharge_on,
+                discharged_at=as_utc(s.discharged_at) if s.discharged_at else None,
+                hospital=codes.get(s.hospital_organisation_id, "?"),
+                patient=str(s.patient_id),
+                episode=episode(s.episode_id),
+            )
+            for s in stays
+        ),
+        fixed={
+            str(p): physicians.FixedPhysician(
+                changes=tuple(
+                    physicians.Change(as_utc(at), user(before), user(after))
+                    for at, before, after in changes.get(p, [])
+                ),
+                current=user(current.get(p)),
+            )
+            for p in patients
+        },
+    )
+
+
+def _visit_minutes(started: datetime | None, ended: datetime | None, planned: int | None) -> float:
+    """The recorded time at the patient (start to end), else the planned duration."""
+    if started is not None and ended is not None and ended >= started:
+        return (as_utc(ended) - as_utc(started)).total_seconds() / 60
+    return float(planned or 0)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samband.db import among
+from samband.episodes.states import Kind
 from samband.models import (
     Alert,
     AuditEvent,
@@ -25,6 +26,10 @@ from samband.models import (
 )
 from samband.security.repository import Visibility, visible_episodes_clause
 
+# The overview's rows are hospital care at home: an enrolment in home health care (also
+# "at_home" while it lasts: decision 0018) is not one of them.
+_HOSPITAL_AT_HOME = Episode.kind == Kind.HOSPITAL_AT_HOME.value
+
 
 def episodes_of_organisation(
     session: Session, visibility: Visibility, states: list[str]
@@ -37,6 +42,7 @@ def episodes_of_organisation(
         .where(
             EpisodeParticipant.organisation_id == visibility.organisation_id,
             Episode.state.in_(states),
+            _HOSPITAL_AT_HOME,
             # the clause's subqueries alias episodes and participants
             visible_episodes_clause(Episode.id, visibility),
         )
@@ -113,7 +119,7 @@ def at_home_rows(
     rows = session.execute(
         select(Episode, Patient)
         .join(Patient, Patient.id == Episode.patient_id)
-        .where(Episode.id.in_(sorted(episode_ids)), Episode.state == state)
+        .where(Episode.id.in_(sorted(episode_ids)), Episode.state == state, _HOSPITAL_AT_HOME)
         .order_by(Episode.started_at, Episode.created_at)
     )
     return [(episode, patient) for episode, patient in rows.tuples()]
@@ -130,6 +136,7 @@ def episode_ids_of_organisation(
             .where(
                 EpisodeParticipant.organisation_id == visibility.organisation_id,
                 Episode.state.in_(states),
+                _HOSPITAL_AT_HOME,
                 visible_episodes_clause(Episode.id, visibility),
             )
         )

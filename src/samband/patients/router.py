@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from samband.deps import ContextDep
+from samband.enrolments.schemas import StaffRead
 from samband.kit.schemas import Limit, Offset, Page
+from samband.models import Patient
 from samband.patients import service
 from samband.patients.schemas import (
     BlockCreate,
@@ -20,8 +22,28 @@ from samband.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
+from samband.security.context import Context
 
 router = APIRouter(prefix="/api/v1/patients", tags=["patients"])
+
+
+def _reads(ctx: Context, found: list[Patient]) -> list[PatientRead]:
+    """The patients, with their fixed physician and care contact named."""
+    people = service.contacts(ctx, found)
+
+    def person(user_id: uuid.UUID | None) -> StaffRead | None:
+        staff = people.get(user_id) if user_id is not None else None
+        return StaffRead(**staff.__dict__) if staff is not None else None
+
+    return [
+        PatientRead.model_validate(p).model_copy(
+            update={
+                "fixed_physician": person(p.fixed_physician_id),
+                "fixed_care_contact": person(p.fixed_care_contact_id),
+            }
+        )
+        for p in found
+    ]
 
 
 @router.post("", response_model=PatientRead, status_code=status.HTTP_201_CREATED)
@@ -44,7 +66,7 @@ def list_patients(
     """Patients your organisation has a care relationship with."""
     patients, total = service.search(ctx, text=search, limit=limit, offset=offset)
     return Page(
-        items=[PatientRead.model_validate(p) for p in patients],
+        items=_reads(ctx, patients),
         total=total,
         limit=limit,
         offset=offset,
@@ -53,12 +75,12 @@ def list_patients(
 
 @router.get("/{patient_id}", response_model=PatientRead)
 def get_patient(ctx: ContextDep, patient_id: uuid.UUID) -> PatientRead:
-    return PatientRead.model_validate(service.get(ctx, patient_id))
+    return _reads(ctx, [service.get(ctx, patient_id)])[0]
 
 
 @router.patch("/{patient_id}", response_model=PatientRead)
 def update_patient(ctx: ContextDep, patient_id: uuid.UUID, data: PatientUpdate) -> PatientRead:
-    return PatientRead.model_validate(service.update(ctx, patient_id, data))
+    return _reads(ctx, [service.update(ctx, patient_id, data)])[0]
 
 
 @router.post(

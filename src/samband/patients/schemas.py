@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from samband.enrolments.schemas import StaffRead
 from samband.kit import personnummer
 from samband.kit.schemas import Phone, ReadModel, ShortText, Text, refused
 
@@ -77,6 +78,12 @@ class PatientRead(ReadModel):
     what_matters: str | None
     created_at: datetime
     updated_at: datetime | None
+    # the fixed physician (patientansvarig läkare) and fixed care contact (fast vårdkontakt):
+    # on the patient, outlasting episodes (PUT …/fixed-physician, …/fixed-care-contact)
+    fixed_physician_id: uuid.UUID | None = None
+    fixed_care_contact_id: uuid.UUID | None = None
+    fixed_physician: StaffRead | None = None
+    fixed_care_contact: StaffRead | None = None
 
 
 class EmergencyAccessCreate(BaseModel):

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from samband.config import get_settings
+from samband.enrolments.service import Staff, staff_of
 from samband.kit import personnummer
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, not_visible, problem
 from samband.kit.i18n import Msg, msg
@@ -132,6 +133,15 @@ def update(ctx: Context, patient_id: uuid.UUID, data: PatientUpdate) -> Patient:
     patient.updated_at = utcnow()
     patient.updated_by_id = ctx.actor.user_id
     return patient
+
+
+def contacts(ctx: Context, found: list[Patient]) -> dict[uuid.UUID, Staff]:
+    """The fixed physicians and care contacts of patients the caller has read, by user id
+    (name, role, organisation and phone: the patient's contacts)."""
+    ids: set[uuid.UUID | None] = set()
+    for patient in found:
+        ids |= {patient.fixed_physician_id, patient.fixed_care_contact_id}
+    return staff_of(ctx.session, ids)
 
 
 def get_unlogged(ctx: Context, patient_id: uuid.UUID) -> Patient:

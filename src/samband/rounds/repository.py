@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from samband.episodes.states import Kind
 from samband.models import (
     CarePlan,
     CarePlanVersion,
@@ -87,6 +88,8 @@ def round_episodes(
         .join(Patient, Patient.id == Episode.patient_id)
         .where(
             Episode.responsible_unit_id == round_.unit_id,
+            # the round is hospital care at home's: not an enrolment in home health care
+            Episode.kind == Kind.HOSPITAL_AT_HOME.value,
             or_(Episode.state == at_home, noted),
             # Patient.id, not Episode.patient_id: the clause's own subquery selects from
             # episodes, and would compare that table's column with itself

@@ -5,9 +5,10 @@
   pure), solved by PyVRP. Started and done visits are fixed: their staff member continues
   from the last of them. A new plan prefers each patient's regular staff (``REGULAR_STAFF``:
   whoever made most of the patient's visits in the last ``HISTORY_DAYS`` days), for
-  continuity; a replan prefers each visit's current staff member (moving as little as
-  possible). A draft changes no visit; publishing writes the assignments onto the visits,
-  and a replan of a published plan does so at once.
+  continuity, and the patient's fixed physician for a physician's visit, their fixed care
+  contact first for the others (decision 0018); a replan prefers each visit's current
+  staff member (moving as little as possible). A draft changes no visit; publishing writes
+  the assignments onto the visits, and a replan of a published plan does so at once.
 - **Solved off the request path** (decision 0015): ``create_day_plan`` and ``replan`` make
   or mark the plan (``solve_status`` queued) and defer the job ``dayplans.solve``
   (visits/jobs.py). The job reads the problem in one short transaction (``begin_solve``),
@@ -16,9 +17,10 @@
 - **Why a visit was left out**, and why a solve failed, are stored as a code and its
   parameters (``planning.*``, ``dayplan.*``; migration 0019), shown in the reader's language.
 - **Plans follow the patient** (``follow_the_patient``): when an episode is readmitted,
-  discharged, deceased or withdrawn, its open visits from today on are cancelled with the
-  reason, the day plans holding them are marked out of date, and the staff of a published
-  plan whose routes held them are told. A replan clears the mark.
+  discharged, deceased or withdrawn, or an enrolment in home health care ends, its open
+  visits from today on are cancelled with the reason, the day plans holding them are marked
+  out of date, and the staff of a published plan whose routes held them are told. A replan
+  clears the mark.
 - A published plan's medication visits left unstaffed raise ``medication_visit`` alerts.
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -49,7 +52,7 @@ from samband.security.context import AccessLog, Context
 from samband.security.roles import Permission
 from samband.security.service import actor_of, log_listed, visibility
 from samband.visits import repository
-from samband.visits.problem import ShiftRow, VisitRow, build_problem
+from samband.visits.problem import ShiftRow, VisitRow, build_problem, preferred_staff
 from samband.visits.schedule import clock, local_to_utc
 from samband.visits.schemas import DayPlanCreate, VisitStatus
 from samband.visits.service import FIXED, OPEN, _medication_alerts, _move, _organisations
@@ -71,6 +74,8 @@ ENDED_NOTES = {
     State.DISCHARGED.value: "the patient was discharged",
     State.DECEASED.value: "the patient died",
     State.WITHDRAWN.value: "the patient left care at home (withdrawn)",
+    # an enrolment in home health care ended (decision 0018)
+    State.ENDED.value: "the enrolment in home health care ended",
 }
 NO_STAFF = "planning.no_staff_on_shift"  # nobody of the organisations has time left
 
@@ -383,13 +388,23 @@ def follow_the_patient(ctx: Context, episode: Episode, state: str) -> int:
     for visit in visits:
         _move(ctx, visit, S.CANCELLED, note)
     ctx.session.flush()
+    mark_out_of_date(ctx, visits, state)
+    return len(visits)
+
+
+def mark_out_of_date(ctx: Context, visits: Sequence[Visit], cause: str) -> None:
+    """These visits were just cancelled: mark the day plans that held them out of date
+    (``cause``: the episode's new state, or e.g. ``booking_cancelled``; the page shows
+    ``dayplan.ood.<cause>``) and tell the staff of a published plan whose routes held them."""
+    if not visits:
+        return
     now = utcnow()
     cancelled = {str(v.id): v for v in visits}
     for plan in repository.day_plans_on(ctx.session, {v.date for v in visits}, lock=True):
         held = [cancelled[i] for i in _plan_visit_ids(plan) if i in cancelled]
         if not held:
             continue
-        _mark(plan, now, state, len(held))
+        _mark(plan, now, cause, len(held))
         if plan.status != "published":
             continue
         per_staff = Counter(v.assigned_user_id for v in held if v.assigned_user_id is not None)
@@ -407,7 +422,6 @@ def follow_the_patient(ctx: Context, episode: Episode, state: str) -> int:
                 now=now,
             )
     ctx.session.flush()
-    return len(visits)
 
 
 # -- helpers: day plans --------------------------------------------------------------------------
@@ -436,7 +450,9 @@ def _day_plan(
 def _regular_staff(
     ctx: Context, rows: list[tuple[Visit, Patient]], day: date
 ) -> dict[str, list[str]]:
-    """For each open visit of the day: its patient's regular staff (continuity of care)."""
+    """For each open visit of the day: its patient's regular staff (continuity of care), and
+    the patient's fixed physician for a physician's visit, their fixed care contact for the
+    others (``problem.preferred_staff``, decision 0018)."""
     history = repository.regular_staff(
         ctx.session,
         {patient.id for visit, patient in rows if visit.status in OPEN},
@@ -447,8 +463,17 @@ def _regular_staff(
     preferred: dict[str, list[str]] = {}
     for visit, patient in rows:
         regulars = [str(user_id) for user_id, _ in history.get(patient.id, [])[:REGULAR_STAFF]]
-        if regulars and visit.status in OPEN:
-            preferred[str(visit.id)] = regulars
+        chosen = preferred_staff(
+            visit.role,
+            regulars,
+            fixed_physician=str(patient.fixed_physician_id) if patient.fixed_physician_id else None,
+            care_contact=str(patient.fixed_care_contact_id)
+            if patient.fixed_care_contact_id
+            else None,
+            requested=str(visit.requested_user_id) if visit.requested_user_id else None,
+        )
+        if chosen and visit.status in OPEN:
+            preferred[str(visit.id)] = chosen
     return preferred
 
 

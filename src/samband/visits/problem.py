@@ -73,6 +73,32 @@ class ShiftRow:
     max_minutes: int | None = None
 
 
+PHYSICIAN = "physician"
+
+
+def preferred_staff(
+    role: str,
+    regulars: Sequence[str],
+    *,
+    fixed_physician: str | None = None,
+    care_contact: str | None = None,
+    requested: str | None = None,
+) -> list[str]:
+    """The staff a visit prefers (continuity, never a requirement; decision 0018): a
+    physician's visit, the patient's fixed physician (patientansvarig läkare) alone when there
+    is one, else the regulars; any other visit, the patient's fixed care contact (fast
+    vårdkontakt) first, then the regulars. ``regulars``: those who made most of the patient's
+    visits lately. A preferred person who cannot make the visit (another role) is simply not
+    chosen by the solver. ``requested``: the person the visit asks for by name (a booked
+    slot's physician, a planned review's; decision 0019), alone, before all of these."""
+    if requested:
+        return [requested]
+    if role == PHYSICIAN:
+        return [fixed_physician] if fixed_physician else list(regulars)
+    first = [care_contact] if care_contact else []
+    return first + [r for r in regulars if r not in first]
+
+
 @dataclass(frozen=True)
 class Built:
     """The problem (JSON), the fixed stops ({"staff", "visit", "start", "end"} in minutes of

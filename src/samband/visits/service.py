@@ -5,6 +5,8 @@
   the participating organisation of the activity's kind. Idempotent per date: a visit that
   is already there is kept whatever its status; a *planned* visit the plan no longer asks
   for is cancelled.
+- **Planned physician reviews** (``physicianvisits.service.make_review_visits``): made with
+  the date's visits, one a review and date (decision 0019).
 - **Ad-hoc visits** (``create_visit``): urgent visits with a priority, checked and logged
   through ``episode_for`` like every other write on an episode.
 - **The life cycle** (``MOVES``): planned → assigned (by publishing a day plan) → started →
@@ -172,8 +174,12 @@ def generate(ctx: Context, data: GenerateVisits) -> Generated:
             reason="visits generated from the care plan",
         )
     session.flush()
+    # planned physician visits and medication reviews due on the date (decision 0019)
+    from samband.physicianvisits.service import make_review_visits
+
+    reviewed = make_review_visits(ctx, day, orgs)
     visits = _listed(ctx, day=day, organisation_ids=orgs)
-    return Generated(day, list(orgs), len(created), kept, cancelled, visits)
+    return Generated(day, list(orgs), len(created) + len(reviewed), kept, cancelled, visits)
 
 
 def create_visit(ctx: Context, data: VisitCreate) -> VisitView:

@@ -24,8 +24,10 @@ from samband.kit import i18n
 from samband.kit.errors import Forbidden, NotFound, Problem, SambandError, Unauthenticated, texts
 from samband.kit.i18n import Msg
 from samband.kit.time import STOCKHOLM
+from samband.messaging.service import unread_threads
 from samband.pathways.definition import pathway_name
 from samband.patientcopy.plain import when_text
+from samband.physicianrequests.service import counts as physician_request_counts
 from samband.security import service as security
 from samband.security.context import Context
 from samband.web.csrf import csrf_field
@@ -82,6 +84,14 @@ def _criterion_text(criterion: Any, lang: str) -> str:
     return i18n.source(str(criterion.text), lang)
 
 
+def _pathway_name(key: str, lang: str, *, short: bool = True) -> str:
+    """A pathway's name; an enrolment in home health care has none (its pathway column holds
+    "home_health_care", decision 0018): it is named as what it is."""
+    if key == "home_health_care":
+        return translate("enrolment.name", lang)
+    return pathway_name(key, lang, short=short)
+
+
 def _reason(value: Any, lang: str) -> str:
     """A problem or a message (kit/errors.py, kit/i18n.py) in the page's language; a text kept
     from before problems had codes (migrations 0018 and 0019 converted the known ones): as
@@ -121,7 +131,7 @@ templates.env.filters["criterion_text"] = _criterion_text
 # a text from configuration (pathway YAML, written in English) in the page's language
 templates.env.filters["source"] = i18n.source
 # a pathway's short name by its key ("KOL"), never the key itself ("copd")
-templates.env.filters["pathway_name"] = pathway_name
+templates.env.filters["pathway_name"] = _pathway_name
 # a schedule of the plan in words ("3 times a day" → "3 gånger om dagen")
 templates.env.filters["schedule"] = when_text
 # recorded texts in the page's language: a timeline event's note, a next of kin's relation
@@ -197,6 +207,12 @@ def render(
             "lang": lang,
             "t": lambda key, **params: translate(key, lang, **params),
             "nt": lambda key, count, **params: i18n.ntranslate(key, count, lang, **params),
+            # the navigation's count of unread message threads (asked only when shown)
+            "unread_messages": (lambda: unread_threads(ctx)) if ctx else (lambda: 0),
+            # the navigation's numbers of open and overdue physician requests (issue 13)
+            "physician_request_counts": (lambda: physician_request_counts(ctx))
+            if ctx
+            else (lambda: (0, 0)),
             **data,
         },
         status_code=status_code,

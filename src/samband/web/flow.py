@@ -184,7 +184,9 @@ def actions_for(ctx: Context, episode: Episode) -> list[Action]:
             found.append(Action(f"{base}/transition/{target.value}", f"action.to_{target}", style))
     if not is_open:
         return found
-    if leads and actor.can(Permission.EPISODE_UPDATE):
+    # an enrolment's physician and care contact are the patient's fixed ones, set on the
+    # enrolment's page (web/enrolments.py, decision 0018)
+    if leads and actor.can(Permission.EPISODE_UPDATE) and not episodes.is_enrolment(episode):
         found.append(Action(f"{base}/details", "action.details"))
     if actor.can(Permission.CARE_PLAN_WRITE) or actor.can(Permission.CARE_PLAN_ACKNOWLEDGE):
         found.append(Action(f"{base}/care-plan", "action.care_plan"))

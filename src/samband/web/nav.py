@@ -32,7 +32,14 @@ OUTCOMES = "/outcomes"
 REQUESTS = "/care-requests"
 ON_CALL = "/on-call"
 NOTIFICATIONS = "/notifications"
+MESSAGES = "/messages"  # Meddelanden: the threads naming the user (issue 13)
 MY_VISITS = "/my-visits"  # Mina besök idag: the municipal nurse's own visits (issue 12)
+MORNING_LIST = "/morning-list"  # Morgonlistan: a physician's patients, last 24 h (issue 13)
+# Läkarkontakter: physician requests, the physician's inbox and the nurse's sent (issue 13)
+PHYSICIAN_REQUESTS = "/physician-requests"
+# Läkartider: a centre's bookable physician visit slots and their bookings (decision 0019)
+PHYSICIAN_SLOTS = "/physician-slots"
+SLOT_OFFERING = (OrganisationKind.PRIMARY_CARE_CENTRE, OrganisationKind.MOBILE_TEAM)
 MUNICIPAL_VISITING = (Role.REGISTERED_NURSE, Role.ASSISTANT_NURSE)
 SOCIAL_SERVICES = (
     ("/patients", "nav.patients"),
@@ -53,6 +60,14 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
             links.insert(1, (MY_VISITS, "nav.my_visits"))
     elif actor.role == Role.ANALYST:
         links.append((OUTCOMES, "nav.outcomes"))
+    if actor.role == Role.PHYSICIAN and actor.can(Permission.PATIENT_READ):
+        links.append((MORNING_LIST, "nav.morning_list"))
+    asks = actor.can(Permission.PHYSICIAN_REQUEST_SEND)
+    if not actor.is_social_services and (asks or actor.can(Permission.PHYSICIAN_REQUEST_ANSWER)):
+        # with the number open and overdue next to the link (base.html)
+        links.append((PHYSICIAN_REQUESTS, "nav.physician_requests"))
+    if actor.can(Permission.PHYSICIAN_SLOT_MANAGE) and actor.organisation_kind in SLOT_OFFERING:
+        links.append((PHYSICIAN_SLOTS, "nav.physician_slots"))
     if actor.can(Permission.ONCALL_READ):
         links.append((ON_CALL, "nav.on_call"))
     if actor.can(Permission.AUDIT_READ):
@@ -60,13 +75,21 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
     if actor.can(Permission.USER_ADMIN):
         links.append((USERS, "nav.users"))
     if actor.can(Permission.PATIENT_READ):
+        # messages between organisations (issue 13): the threads naming the user, with the
+        # number unread shown next to the link (base.html)
+        links.append((MESSAGES, "nav.messages"))
         links.append((NOTIFICATIONS, "nav.notifications"))  # the staff alerts reach
     return links
 
 
 # Pages under no link of their own, and the link they belong to: an episode's pages are the
 # patients', a pilot's figures the outcomes', the live overview's parts the overview.
-BELONGS_TO = {"/episodes": "/patients", "/pilots": "/outcomes", "/overview": "/"}
+BELONGS_TO = {
+    "/episodes": "/patients",
+    "/pilots": "/outcomes",
+    "/overview": "/",
+    "/threads": "/messages",
+}
 
 
 def current_link(links: list[tuple[str, str]], path: str) -> str | None:

@@ -54,6 +54,17 @@ PILOT_INDICATORS = (
     "region_net_sek",
     "municipality_net_sek",
 )
+# the physician requests per urgency (docs/indicators.md "Physician support")
+URGENCY_INDICATORS = (
+    "physician_requests",
+    "physician_requests_answered",
+    "physician_request_answer_minutes_median",
+    "physician_request_answer_minutes_p90",
+    "physician_requests_answered_within_limit_share",
+    "physician_requests_unanswered",
+    "physician_requests_unanswered_overdue",
+)
+URGENCIES = ("acute", "same_day", "planned")
 COST_INDICATORS = (
     "region_savings_sek",
     "region_costs_sek",
@@ -111,6 +122,24 @@ def _rows(report: Report, names: tuple[str, ...] | list[str], lang: str) -> list
     ]
 
 
+def _by_urgency(report: Report, lang: str) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+    """The physician requests' indicators per urgency: (the columns' names, rows of (title,
+    definition, one value per column)); no columns when no request was asked."""
+    found = [g.partition("=")[2] for g in report.groups if g.startswith("urgency=")]
+    columns = [
+        translate(f"physicianindicators.urgency.{u}", lang) if u in URGENCIES else u for u in found
+    ]
+    rows = [
+        (
+            indicator_name(n, lang),
+            definition(n, lang),
+            [_shown(report, n, lang, f"urgency={u}") for u in found],
+        )
+        for n in URGENCY_INDICATORS
+    ]
+    return columns, rows if found else []
+
+
 # -- the outcomes page ------------------------------------------------------------------------
 
 
@@ -155,6 +184,8 @@ def outcomes_page(request: Request, ctx: WebContext) -> HTMLResponse:
     sections: list[tuple[str, list[Row]]] = []
     figures: list[Markup] = []
     costs: list[Row] = []
+    urgency_columns: list[str] = []
+    urgency_rows: list[tuple[str, str, list[str]]] = []
     if report is not None:
         by_section: dict[str, list[str]] = {}
         for i in INDICATORS:
@@ -162,6 +193,7 @@ def outcomes_page(request: Request, ctx: WebContext) -> HTMLResponse:
         sections = [(s, _rows(report, names, lang)) for s, names in by_section.items()]
         figures = [Markup(svg.render(f, lang)) for f in report.figures]  # noqa: S704 - escaped
         costs = _rows(report, COST_INDICATORS, lang)
+        urgency_columns, urgency_rows = _by_urgency(report, lang)
     query = request.url.query
     return render(
         request,
@@ -171,6 +203,8 @@ def outcomes_page(request: Request, ctx: WebContext) -> HTMLResponse:
         sections=sections,
         figures=figures,
         costs=costs,
+        urgency_columns=urgency_columns,
+        urgency_rows=urgency_rows,
         values=values,
         errors=errors,
         first=first,

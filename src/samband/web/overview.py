@@ -43,10 +43,12 @@ from samband.security import service as security
 from samband.security.context import AccessLog, Actor, Context
 from samband.web.alerts import OverviewAlerts, minutes_since, overview_alerts
 from samband.web.base import SESSION_COOKIE, WebContext, language, render, templates
+from samband.web.coordination import overview_data as coordination_data
 from samband.web.csrf import token_of
 from samband.web.flow import notice_of
 from samband.web.i18n import LANGUAGES, translate
 from samband.web.nav import home_path
+from samband.web.physicianrequests import overview_data as physician_requests_data
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,6 +93,8 @@ def overview_page(request: Request, ctx: WebContext) -> Response:
         notice=notice_of(request),
         events_path=EVENTS_PATH if live else "",
         oncall_warnings=[w.text(language(request)) for w in oncall.overview_warnings(ctx)],
+        coordination=coordination_data(ctx),
+        physician_requests=physician_requests_data(ctx),
         **_alerts_and_data(ctx),
     )
 

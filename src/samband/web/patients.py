@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from samband.careplans import service as careplans
 from samband.carerequests import service as carerequests
 from samband.carerequests.schemas import CareRequestRead
+from samband.enrolments import service as enrolments
 from samband.episodes import service as episodes
 from samband.episodes.schemas import EpisodeCreate
-from samband.episodes.states import EpisodeType
+from samband.episodes.states import OPEN_STATES, EpisodeType
 from samband.kit.errors import NotFound, problem
 from samband.kit.time import local_today, utcnow
 from samband.medications import service as medications
@@ -33,6 +34,7 @@ from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.web.alerts import minutes_since
 from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
+from samband.web.enrolments import can_enrol
 from samband.web.flow import (
     HOSPITAL_KINDS,
     FormData,
@@ -207,7 +209,9 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
         "checklist": list(episode.checklist),
         "names": organisations.user_names(ctx, user_ids),
         "round_notes": rounds.notes_for_episode(ctx, episode.id),
-        "day": episode_day(episode) if episode.state == "at_home" else None,
+        "day": episode_day(episode)
+        if episode.state == "at_home" and not episodes.is_enrolment(episode)
+        else None,
         "actions": actions,
         # before a gate (plan ready, send home): what is missing, linked to where it is fixed
         "missing": missing_before(ctx, episode, actions),
@@ -215,8 +219,26 @@ def _episode_view(ctx: Context, episode: Episode) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, ctx: WebContext, patient_id: uuid.UUID) -> HTMLResponse:
-    return _patient_page(request, ctx, patient_id)
+def patient_page(
+    request: Request, ctx: WebContext, patient_id: uuid.UUID, episode_id: uuid.UUID | None = None
+) -> HTMLResponse:
+    """``episode_id``: the episode whose record the page shows (default: the open episode of
+    hospital care at home, else the open enrolment in home health care, else the newest)."""
+    return _patient_page(request, ctx, patient_id, episode_id=episode_id)
+
+
+def _shown_episode(history: list[Episode], episode_id: uuid.UUID | None) -> Episode | None:
+    """The episode whose record the page shows: the one asked for, else hospital care at home
+    while it is open (it lies on top of an enrolment, decision 0018), else the open
+    enrolment, else the newest."""
+    asked = next((e for e in history if e.id == episode_id), None)
+    if asked is not None:
+        return asked
+    open_ = [e for e in history if e.state in OPEN_STATES]
+    for found in open_:
+        if not episodes.is_enrolment(found):
+            return found
+    return open_[0] if open_ else (history[0] if history else None)
 
 
 def _patient_page(
@@ -225,6 +247,8 @@ def _patient_page(
     patient_id: uuid.UUID,
     confirm_errors: FormErrors | None = None,
     confirm_id: uuid.UUID | None = None,
+    *,
+    episode_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
     patient = patients.get(ctx, patient_id)
     if ctx.actor.is_social_services:
@@ -247,7 +271,13 @@ def _patient_page(
     history, shown = episodes.search(
         ctx, patient_id=patient.id, states=None, pathway=None, limit=20, offset=0
     )
-    episode = history[0] if history else None
+    episode = _shown_episode(history, episode_id)
+    # the enrolment in home health care, and the fixed physician and care contact (on the
+    # patient: shown with or without an enrolment; decision 0018)
+    enrolment = next(
+        (e for e in history if episodes.is_enrolment(e) and e.state in OPEN_STATES), None
+    )
+    fixed_physician, fixed_contact = enrolments.fixed_staff(ctx, patient)
     orgs = organisations.list_organisations(ctx)
     units = {u.id: u for o in orgs for u in o.units}
     data: dict[str, Any] = _episode_view(ctx, episode) if episode else {"names": {}}
@@ -278,7 +308,12 @@ def _patient_page(
         patient=patient,
         age=age(patient),
         episode=episode,
-        history=history[1:],
+        history=[e for e in history if e is not episode],
+        enrolment=enrolments.view(ctx, enrolment) if enrolment else None,
+        fixed_physician=fixed_physician,
+        fixed_contact=fixed_contact,
+        can_enrol=can_enrol(ctx),
+        can_assign=ctx.actor.can(Permission.PATIENT_ASSIGN),
         pathway=registry().get(episode.pathway) if episode else None,
         orgs={o.id: o for o in orgs},
         units=units,

@@ -36,6 +36,8 @@ def upgrade() -> None:
         sa.Column("visit_minutes", sa.Integer(), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("start_lat", sa.Float(), nullable=True),
+        sa.Column("start_lon", sa.Float(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_by_id", sa.Uuid(), nullable=False),
         sa.Column("updated_by_id", sa.Uuid(), nullable=True),
@@ -472,8 +474,22 @@ def upgrade() -> None:
             ["id"],
         )
 
+    # the physician asked for by name (a booked slot's, a planned review's): every new day
+    # plan prefers them (decision 0019)
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("requested_user_id", sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_visits_requested_user_id_users"), "users", ["requested_user_id"], ["id"]
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_visits_requested_user_id_users"), type_="foreignkey"
+        )
+        batch_op.drop_column("requested_user_id")
+
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_patients_fixed_care_contact_id_users"), type_="foreignkey"

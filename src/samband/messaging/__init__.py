@@ -1,0 +1,1 @@
+"""Messages between the organisations taking part in a patient's care (issue 13)."""

@@ -1,0 +1,1 @@
+"""Physician requests (läkarkontakt, avrop): a nurse asks a physician about a patient."""
