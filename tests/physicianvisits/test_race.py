@@ -5,25 +5,19 @@ module, committed, as tests/messaging/test_race.py does."""
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from samband import migrate
 from samband.app import create_app
-from samband.db import make_engine, make_sessionmaker
+from samband.db import make_sessionmaker
 from samband.kit.time import local_today
 from samband.models import SlotBooking, Visit
-from tests.conftest import APP_ROLE, postgres_admin
 from tests.factories import (
     auth,
     make_episode,
@@ -33,51 +27,12 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-
-PG_URL = os.environ.get("SAMBAND_TEST_DATABASE_URL", "")
+from tests.races import own_database, together
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    if PG_URL.startswith("postgresql"):
-        name = f"{make_url(PG_URL).database}_physicianvisits_race"
-        with postgres_admin(PG_URL) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        owner_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        migrate.upgrade_and_grant(owner_url, APP_ROLE)
-        app_url = make_url(owner_url).set(username=APP_ROLE, password=None)
-        engine = make_engine(app_url.render_as_string(hide_password=False))
-        yield engine
-        engine.dispose()
-        with postgres_admin(PG_URL) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    path: Path = tmp_path_factory.mktemp("physicianvisits") / "race.db"
-    engine = make_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        migrate.upgrade(connection=connection)
-    yield engine
-    engine.dispose()
-
-
-def together(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test looks at it
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    yield from own_database(tmp_path_factory, "physicianvisits_race")
 
 
 def test_two_bookings_of_the_last_place_make_one(database: Engine) -> None:
