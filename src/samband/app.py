@@ -156,8 +156,12 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.careplans.router import router as care_plans
     from samband.carerequests.router import router as care_requests
     from samband.coordination.router import router as coordination
+    from samband.deviations.router import router as deviations
+    from samband.dischargesummaries.router import router as discharge_summaries
     from samband.enrolments.router import router as enrolments
     from samband.episodes.router import router as episodes
+    from samband.labresults.router import router as lab_results
+    from samband.medadmin.router import router as medication_administration
     from samband.medications.router import router as medications
     from samband.messaging.router import router as messaging
     from samband.monitoring.router import fhir_router as fhir_intake
@@ -168,6 +172,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from samband.oncall.router import router as on_call
     from samband.organisations.router import router as organisations
     from samband.outcomes.router import router as outcomes
+    from samband.palliative.router import router as palliative
     from samband.pathways.router import router as pathways
     from samband.patientcopy.router import router as patient_copy
     from samband.patients.router import router as patients
@@ -208,6 +213,11 @@ def _routers() -> list:  # type: ignore[type-arg]
         messaging,
         physician_visits,
         physician_requests,
+        medication_administration,
+        lab_results,
+        discharge_summaries,
+        palliative,
+        deviations,
         *web,
     ]
 

@@ -151,6 +151,12 @@ def load(session: Session) -> bool:
     _enrolments(session, directory, goran)
     _discharge_coordination(session, directory)
     _physician_visits(session, directory)
+    # issue 14 (each area's demo data; marker lines, keep one call per line)
+    # demo:medadmin
+    # demo:labresults
+    # demo:dischargesummaries
+    # demo:palliative
+    # demo:deviations
     directory.write_access_log(session)
     return True
 

@@ -238,6 +238,12 @@ class World:
     physician_slot: uuid.UUID | None = None
     slot_booking: uuid.UUID | None = None
     physician_review: uuid.UUID | None = None
+    # issue 14 areas (each inserts its fields after its own marker line)
+    # world-fields:medadmin
+    # world-fields:labresults
+    # world-fields:dischargesummaries
+    # world-fields:palliative
+    # world-fields:deviations
 
     def secrets(self) -> list[str]:
         """What an outsider must never see: A's patient and the records of their care."""
@@ -565,6 +571,12 @@ def build_world(session: Session) -> World:
         ),
     )
     world.physician_review = review.review.id
+    # issue 14 areas (each inserts its records after its own marker line)
+    # world-build:medadmin
+    # world-build:labresults
+    # world-build:dischargesummaries
+    # world-build:palliative
+    # world-build:deviations
     return world
 
 
@@ -2544,6 +2556,12 @@ MATRIX += [
         body=lambda w: {"contact_user_id": str(w.user["A", Role.REGISTERED_NURSE])},
     ),
 ]
+# issue 14 areas (each inserts `MATRIX += [...]` after its own marker line)
+# matrix:medadmin
+# matrix:labresults
+# matrix:dischargesummaries
+# matrix:palliative
+# matrix:deviations
 BY_KEY = {r.key: r for r in MATRIX}
 assert len(BY_KEY) == len(MATRIX), "one entry per route"  # noqa: S101
 

@@ -1,5 +1,23 @@
-"""Every table, in one place, on one MetaData (what Alembic compares against)."""
+"""Every table, in one place, on one MetaData (what Alembic compares against).
 
+Issue 14's modules (deviations, dischargesummaries, labresults, medadmin, palliative) register
+their tables on Base.metadata when imported here; import their classes from the module."""
+
+from samband.models import (
+    deviations as deviations,
+)
+from samband.models import (
+    dischargesummaries as dischargesummaries,
+)
+from samband.models import (
+    labresults as labresults,
+)
+from samband.models import (
+    medadmin as medadmin,
+)
+from samband.models import (
+    palliative as palliative,
+)
 from samband.models.alerts import Alert, AlertCause
 from samband.models.audit import AuditChainHead, AuditEvent
 from samband.models.auditreview import AuditReview

@@ -29,6 +29,10 @@ class OrganisationKind(StrEnum):
     PRIMARY_CARE_CENTRE = "primary_care_centre"
     MUNICIPAL_HOME_HEALTH_CARE = "municipal_home_health_care"
     MUNICIPAL_HOME_CARE = "municipal_home_care"
+    # issue 14: patients living in a nursing home (särskilt boende) or staying in a
+    # municipal short-term place (korttidsplats) are cared for there like at home
+    NURSING_HOME = "nursing_home"
+    SHORT_TERM_PLACE = "short_term_place"
 
 
 class AuthorityKind(StrEnum):
@@ -84,6 +88,22 @@ class Permission(StrEnum):
     PHYSICIAN_VISIT_BOOK = "physician_visit:book"
     # record a hospital stay's coordination: admission notice, ready for discharge, SIP
     HOSPITAL_STAY_WRITE = "hospital_stay:write"
+    # issue 14: clinical work at home
+    # sign a dose at the visit (given / not given / partly), follow up an as-needed dose's
+    # effect, read a paper signing list back in (nurses; assistant nurses with delegation)
+    MEDICATION_ADMINISTER = "medication:administer"
+    # order samples, enter or correct a laboratory result by hand
+    LAB_RESULT_WRITE = "lab_result:write"
+    # write the discharge summary (utskrivningsinformation) draft
+    DISCHARGE_SUMMARY_WRITE = "discharge_summary:write"
+    # sign the discharge summary: a physician's
+    DISCHARGE_SUMMARY_SIGN = "discharge_summary:sign"
+    # document an expected death, the care after death, plan the next of kin's follow-up
+    PALLIATIVE_WRITE = "palliative:write"
+    # report a deviation (avvikelse) about a patient or an episode
+    DEVIATION_REPORT = "deviation:report"
+    # investigate, answer with measures and close a deviation concerning one's organisation
+    DEVIATION_HANDLE = "deviation:handle"
 
 
 P = Permission
@@ -107,6 +127,12 @@ _LICENSED = _CLINICAL_READ | {
     P.MESSAGE_WRITE,
     P.PHYSICIAN_VISIT_BOOK,
     P.HOSPITAL_STAY_WRITE,
+    P.MEDICATION_ADMINISTER,
+    P.LAB_RESULT_WRITE,
+    P.DISCHARGE_SUMMARY_WRITE,
+    P.PALLIATIVE_WRITE,
+    P.DEVIATION_REPORT,
+    P.DEVIATION_HANDLE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -120,19 +146,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PILOT_WRITE,
             P.PHYSICIAN_REQUEST_ANSWER,
             P.PHYSICIAN_SLOT_MANAGE,
+            P.DISCHARGE_SUMMARY_SIGN,
         }
     ),
     Role.REGISTERED_NURSE: frozenset(_LICENSED | {P.PILOT_WRITE}),
     Role.ASSISTANT_NURSE: frozenset(
-        _CLINICAL_READ | {P.VISIT_UPDATE, P.OBSERVATION_WRITE, P.MESSAGE_WRITE}
+        _CLINICAL_READ
+        | {
+            P.VISIT_UPDATE,
+            P.OBSERVATION_WRITE,
+            P.MESSAGE_WRITE,
+            # signing needs a recorded delegation (checked per dose, issue 14)
+            P.MEDICATION_ADMINISTER,
+            P.DEVIATION_REPORT,
+        }
     ),
     Role.PHYSIOTHERAPIST: frozenset(
-        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE}
+        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE, P.DEVIATION_REPORT}
     ),
     Role.OCCUPATIONAL_THERAPIST: frozenset(
-        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE}
+        _CLINICAL_READ | {P.CARE_PLAN_WRITE, P.VISIT_UPDATE, P.MESSAGE_WRITE, P.DEVIATION_REPORT}
     ),
-    Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.CHECKLIST_SIGN}),
+    Role.PHARMACIST: frozenset(_CLINICAL_READ | {P.CHECKLIST_SIGN, P.DEVIATION_REPORT}),
     Role.COORDINATOR: frozenset(
         _CLINICAL_READ
         | {
@@ -149,6 +184,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PHYSICIAN_SLOT_MANAGE,
             P.PHYSICIAN_VISIT_BOOK,
             P.HOSPITAL_STAY_WRITE,
+            P.DEVIATION_REPORT,
+            P.DEVIATION_HANDLE,
         }
     ),
     # Analysts follow outcomes in aggregate; they read no patient record.

@@ -1,0 +1,1 @@
+"""Deviations (avvikelser) across organisations (issue 14)."""

@@ -1,0 +1,1 @@
+"""The discharge summary (utskrivningsinformation, issue 14)."""

@@ -1,0 +1,7 @@
+"""HTTP for discharge summaries (issue 14)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["discharge summaries"])

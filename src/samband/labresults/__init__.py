@@ -1,0 +1,1 @@
+"""Samples and laboratory results (issue 14)."""

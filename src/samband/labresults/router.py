@@ -1,0 +1,7 @@
+"""HTTP for samples and results (issue 14)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["samples and results"])

@@ -1,0 +1,1 @@
+"""Medication administration: doses to sign at the visit (issue 14)."""

@@ -1,0 +1,3 @@
+"""Deviations (avvikelser) across organisations, issue 14."""
+
+from __future__ import annotations

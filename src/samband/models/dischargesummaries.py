@@ -1,0 +1,3 @@
+"""The discharge summary (utskrivningsinformation), issue 14."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Palliative care at home (issue 14)."""

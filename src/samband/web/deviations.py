@@ -1,0 +1,7 @@
+"""Pages for deviations (issue 14)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

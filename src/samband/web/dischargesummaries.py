@@ -1,0 +1,7 @@
+"""Pages for discharge summaries (issue 14)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
