@@ -29,8 +29,9 @@ from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.visits import service
 from samband.visits.schemas import StatusMove, VisitStatusChange
-from samband.web.base import FormErrors, WebContext, attempt, parse_form, render
+from samband.web.base import FormErrors, WebContext, attempt, language, parse_form, render
 from samband.web.flow import FormData, error_status
+from samband.web.sections import visit_sections
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,4 +117,6 @@ def _page(
         personnummer=personnummer,
         map_link=map_link,
         can_record=ctx.actor.can(Permission.OBSERVATION_WRITE),
+        # issue 14: the areas' blocks in each visit's card (web/sections.py)
+        sections=visit_sections(ctx, [v.visit for v in visits], language(request)),
     )

@@ -47,6 +47,7 @@ from samband.web.flow import (
     notice_of,
     remap,
 )
+from samband.web.sections import patient_sections
 from samband.web.vitals import vitals_view
 
 router = APIRouter(include_in_schema=False)
@@ -319,6 +320,8 @@ def _patient_page(
         units=units,
         notice=notice_of(request),
         can_flag=ctx.actor.can(Permission.EPISODE_CREATE),
+        # issue 14: the areas' cards (web/sections.py)
+        sections=patient_sections(ctx, patient, episode, lang),
         **data,
     )
 
