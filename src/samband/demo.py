@@ -157,6 +157,7 @@ def load(session: Session) -> bool:
     # demo:dischargesummaries
     # demo:palliative
     # demo:deviations
+    # demo:pilots
     directory.write_access_log(session)
     return True
 

@@ -244,6 +244,7 @@ class World:
     # world-fields:dischargesummaries
     # world-fields:palliative
     # world-fields:deviations
+    # world-fields:pilots
 
     def secrets(self) -> list[str]:
         """What an outsider must never see: A's patient and the records of their care."""
@@ -577,6 +578,7 @@ def build_world(session: Session) -> World:
     # world-build:dischargesummaries
     # world-build:palliative
     # world-build:deviations
+    # world-build:pilots
     return world
 
 
@@ -2562,6 +2564,7 @@ MATRIX += [
 # matrix:dischargesummaries
 # matrix:palliative
 # matrix:deviations
+# matrix:pilots
 BY_KEY = {r.key: r for r in MATRIX}
 assert len(BY_KEY) == len(MATRIX), "one entry per route"  # noqa: S101
 

@@ -1,4 +1,4 @@
-"""Deviations across organisations; pilot log links and new log kinds (issue 14)
+"""Deviations across organisations, and their link to a pilot's log (issue 14)
 
 Revision ID: 0026
 Revises: 0025
