@@ -164,6 +164,8 @@ def _demo_literals() -> list[str]:
     texts: list[str] = []
     sources = [ROOT / "src" / "samband" / "demo.py"]
     sources += list((ROOT / "src" / "samband").glob("demo/**/*.py"))
+    # issue 14: each area puts its demo data in its own package (<area>/demo.py)
+    sources += sorted((ROOT / "src" / "samband").glob("*/demo.py"))
     for path in sources:
         if path.exists():
             tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -303,7 +303,7 @@ class TestPathways:
         result = run("pathways", "list")
 
         assert result.exit_code == 0, result.output
-        for key in ("opat", "copd", "heart-failure"):
+        for key in ("opat", "copd", "heart-failure", "palliative"):
             assert key in result.stdout
 
     def test_check_accepts_the_shipped_files(self) -> None:

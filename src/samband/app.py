@@ -298,6 +298,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             if isinstance(found, Problem):
                 entry["code"] = found.code
                 entry["params"] = found.as_json().get("params", {})
+                if not field and found.field:  # a check across fields names its own field
+                    entry["field"] = found.field
             errors.append(entry)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid input"
         if _is_fhir(request):

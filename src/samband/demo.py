@@ -153,11 +153,29 @@ def load(session: Session) -> bool:
     _physician_visits(session, directory)
     # issue 14 (each area's demo data; marker lines, keep one call per line)
     # demo:medadmin
+    from samband.medadmin import demo as medadmin_demo
+
+    medadmin_demo.load(session, directory)
     # demo:labresults
+    from samband.labresults import demo as labresults_demo
+
+    labresults_demo.load(session, directory)
     # demo:dischargesummaries
+    from samband.dischargesummaries import demo as dischargesummaries_demo
+
+    dischargesummaries_demo.load(session, directory)
     # demo:palliative
+    from samband.palliative import demo as palliative_demo
+
+    palliative_demo.load(session, directory)
     # demo:deviations
+    from samband.deviations import demo as deviations_demo
+
+    deviations_demo.load(session, directory)
     # demo:pilots
+    from samband.pilots import demo as pilots_demo
+
+    pilots_demo.load(session, directory)
     directory.write_access_log(session)
     return True
 

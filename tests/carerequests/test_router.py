@@ -266,7 +266,12 @@ class TestSendCareRequest:
         assert response.status_code == 422
         assert response.json()["field"] == "to_organisation_id"
         assert response.json()["code"] == "carerequest.wrong_receiver"
-        assert response.json()["params"]["fits"] == ["municipal_home_health_care"]
+        # issue 14: a nursing home / short-term place nurses its residents as home health care
+        assert response.json()["params"]["fits"] == [
+            "municipal_home_health_care",
+            "nursing_home",
+            "short_term_place",
+        ]
         assert _participant(session, w, w.home_care) is None
 
     def test_receiver_must_exist_and_not_be_the_sender(

@@ -158,7 +158,7 @@ class TestFlagCandidate:
         }
         response = client.post("/api/v1/episodes", json=body, headers=auth(session, world.nurse))
         assert response.status_code == 422
-        assert "known: copd, heart-failure, opat" in response.json()["detail"]
+        assert "known: copd, heart-failure, opat, palliative" in response.json()["detail"]
         body |= {"pathway": "copd"}
         response = client.post("/api/v1/episodes", json=body, headers=auth(session, world.nurse))
         assert response.status_code == 422

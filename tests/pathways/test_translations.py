@@ -98,4 +98,4 @@ class TestNames:
         assert i18n.source(opat.plan_template.if_worse[2], "en") == opat.plan_template.if_worse[2]
 
     def test_a_key_no_pathway_has_is_shown_as_it_is(self) -> None:
-        assert pathway_name("palliative", "sv") == "palliative"
+        assert pathway_name("hip-fracture", "sv") == "hip-fracture"

@@ -240,11 +240,28 @@ class World:
     physician_review: uuid.UUID | None = None
     # issue 14 areas (each inserts its fields after its own marker line)
     # world-fields:medadmin
+    # area A (medication administration, issue 14): a dose of A's patient's medication, its
+    # signature by A's nurse, and A's nurse's delegation to A's assistant nurse
+    dose: uuid.UUID | None = None
+    dose_administration: uuid.UUID | None = None
+    medication_delegation: uuid.UUID | None = None
     # world-fields:labresults
+    lab_result: uuid.UUID | None = None  # an Hb result of A's patient, entered by A's nurse
+    sample_order: uuid.UUID | None = None  # a CRP order for today, by A's nurse
     # world-fields:dischargesummaries
+    # area C (discharge summaries, issue 14): a draft of A's episode's summary by A's nurse
+    discharge_summary: uuid.UUID | None = None
     # world-fields:palliative
+    # area D (palliative, issue 14): an ESAS-r assessment of A's patient by A's nurse; the
+    # expected death of A's episode documented by A's physician
+    symptom_assessment: uuid.UUID | None = None
     # world-fields:deviations
+    # area E (deviations, issue 14): A's nurse reports about A's patient, concerning HA
+    deviation: uuid.UUID | None = None
     # world-fields:pilots
+    # area pilots (issue 14): A's finished pilot (its period ended a month ago), which other
+    # organisations may read to learn from (w.pilot is A's running pilot: 404 for them)
+    finished_pilot: uuid.UUID | None = None
 
     def secrets(self) -> list[str]:
         """What an outsider must never see: A's patient and the records of their care."""
@@ -574,11 +591,146 @@ def build_world(session: Session) -> World:
     world.physician_review = review.review.id
     # issue 14 areas (each inserts its records after its own marker line)
     # world-build:medadmin
+    # -- area A (medication administration, issue 14): the medication's doses of today and
+    # tomorrow, the first signed by A's nurse; A's nurse delegates IV to A's assistant nurse
+    from samband.medadmin import service as medadmin
+    from samband.models.medadmin import DoseAdministration, MedicationDelegation
+
+    made = medadmin.materialise(
+        session, episode, [medication], utcnow(), since=utcnow() - timedelta(days=1)
+    )
+    signed = DoseAdministration(
+        episode_id=episode.id,
+        patient_id=patient.id,
+        medication_id=medication.id,
+        scheduled_dose_id=made[0].id,
+        kind="scheduled",
+        outcome="given",
+        status="valid",
+        given_at=utcnow() - timedelta(minutes=5),
+        drug=made[0].drug,
+        dose=made[0].dose,
+        route=made[0].route,
+        source="app",
+        signed_by_id=nurse.id,
+        entered_by_id=nurse.id,
+        organisation_id=orgs["A"].id,
+        history=[],
+    )
+    delegation = MedicationDelegation(
+        organisation_id=orgs["A"].id,
+        delegate_id=users["A", Role.ASSISTANT_NURSE].id,
+        delegated_by_id=nurse.id,
+        routes=["iv"],
+        medication_ids=[],
+        valid_from=today,
+        valid_until=today + timedelta(days=30),
+    )
+    session.add_all([signed, delegation])
+    session.flush()
+    world.dose = made[-1].id
+    world.dose_administration = signed.id
+    world.medication_delegation = delegation.id
     # world-build:labresults
+    from samband.labresults import service as labresults
+    from samband.labresults.schemas import LabResultCreate, SampleOrderCreate
+
+    lab_order = labresults.order(
+        _ctx(session, nurse), episode.id, SampleOrderCreate(tests=["crp"], due_date=local_today())
+    )
+    world.sample_order = lab_order.order.id
+    lab_result = labresults.enter(
+        _ctx(session, nurse),
+        LabResultCreate(
+            episode_id=episode.id,
+            test="hb",
+            value=120,
+            unit="g/L",
+            taken_at=utcnow() - timedelta(hours=1),
+        ),
+    )
+    world.lab_result = lab_result.result.id
     # world-build:dischargesummaries
+    from samband.dischargesummaries import service as discharge_summaries
+
+    world.discharge_summary = discharge_summaries.create(_ctx(session, nurse), episode.id).id
     # world-build:palliative
+    from samband.palliative import service as palliative
+    from samband.palliative.schemas import ExpectedDeathCreate, SymptomAssessmentCreate
+
+    world.symptom_assessment = palliative.record(
+        _ctx(session, nurse),
+        episode.id,
+        SymptomAssessmentCreate(
+            pain=2,
+            tiredness=3,
+            drowsiness=1,
+            nausea=0,
+            lack_of_appetite=2,
+            shortness_of_breath=1,
+            depression=1,
+            anxiety=2,
+            wellbeing=3,
+        ),
+    ).id
+    palliative.decide(
+        _ctx(session, physician),
+        episode.id,
+        ExpectedDeathCreate(
+            no_resuscitation=True,
+            no_hospital_transfer=True,
+            conversation_on=local_today(),
+            conversation_with="Patienten och dottern",
+        ),
+    )
     # world-build:deviations
+    from samband.deviations import service as deviation_service
+    from samband.deviations.schemas import DeviationCreate
+
+    reported = deviation_service.report(
+        _ctx(session, nurse),
+        DeviationCreate.model_validate(
+            {
+                "patient_id": patient.id,
+                "episode_id": episode.id,
+                "category": "medication",
+                "occurred_at": utcnow() - timedelta(hours=1),
+                "description": "Läkemedelslistan saknades vid hemgång",
+                "consequence": "mild",
+                "concerned_organisation_id": orgs["HA"].id,
+            }
+        ),
+    )
+    world.deviation = reported.id
     # world-build:pilots
+    from samband.pilots.schemas import LogEntryCreate
+
+    learnt = pilots.create(
+        _ctx(session, users["A", Role.COORDINATOR]),
+        PilotCreate(
+            name="OPAT hemma, första omgången",
+            purpose="Lära av den första omgången",
+            period_start=today - timedelta(days=120),
+            period_end=today - timedelta(days=30),
+            comparison_kind="period",  # type: ignore[arg-type]
+            comparison_start=today - timedelta(days=485),
+            comparison_end=today - timedelta(days=395),
+            assumptions=["Teamet hinner tre besök per dag"],
+        ),
+    )
+    pilots.add_log_entry(
+        _ctx(session, users["A", Role.COORDINATOR]),
+        learnt.id,
+        LogEntryCreate.model_validate(
+            {
+                "kind": "enabler",
+                "classification": "culture",
+                "description": "Tillit mellan sjukhus och kommun",
+                "occurred_on": today - timedelta(days=60),
+            }
+        ),
+    )
+    world.finished_pilot = learnt.id
     return world
 
 
@@ -2560,11 +2712,817 @@ MATRIX += [
 ]
 # issue 14 areas (each inserts `MATRIX += [...]` after its own marker line)
 # matrix:medadmin
+# -- medication administration (area A, issue 14): signing needs medication:administer and
+# the care relationship (an assistant nurse also a delegation, tests/medadmin); the orders
+# stay a physician's (medication:write, above).
+ADMINISTER = (P.MEDICATION_ADMINISTER,)
+
+
+def _dose(w: World) -> dict[str, Any]:
+    return {"dose_id": w.dose}
+
+
+def _dose_administration(w: World) -> dict[str, Any]:
+    return {"administration_id": w.dose_administration}
+
+
+def _sign_body(w: World) -> dict[str, Any]:
+    return {"outcome": "not_given", "reason": "patient_declined"}
+
+
+def _paper_body(w: World) -> dict[str, Any]:
+    return {
+        "outcome": "given",
+        "signed_by_id": str(w.user["A", Role.REGISTERED_NURSE]),
+        "given_at": _now_iso(),
+    }
+
+
+def _as_needed_body(w: World) -> dict[str, Any]:
+    return {"medication_id": str(w.medication), "indication": "smärta", "amount": "1 g"}
+
+
+def _delegation_body(w: World) -> dict[str, Any]:
+    return {
+        "delegate_id": str(w.user["A", Role.ASSISTANT_NURSE]),
+        "routes": ["oral"],
+        "valid_until": (local_today() + timedelta(days=30)).isoformat(),
+    }
+
+
+MATRIX += [
+    R("GET", "/api/v1/episodes/{episode_id}/doses", READ, Names.PATIENT, params=_e),
+    R("GET", "/api/v1/doses/{dose_id}", READ, Names.PATIENT, params=_dose),
+    R(
+        "POST",
+        "/api/v1/doses/{dose_id}/sign",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose,
+        body=_sign_body,
+    ),
+    R(
+        "POST",
+        "/api/v1/doses/{dose_id}/paper-signature",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose,
+        body=_paper_body,
+    ),
+    R(
+        "GET",
+        "/api/v1/dose-administrations/{administration_id}",
+        READ,
+        Names.PATIENT,
+        params=_dose_administration,
+    ),
+    R(
+        "POST",
+        "/api/v1/dose-administrations/{administration_id}/entered-in-error",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose_administration,
+        body=lambda w: {"reason": "fel dos"},
+    ),
+    R(
+        "POST",
+        "/api/v1/episodes/{episode_id}/as-needed-doses",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_e,
+        body=_as_needed_body,
+    ),
+    R(
+        "POST",
+        "/api/v1/dose-administrations/{administration_id}/follow-up",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose_administration,
+        body=lambda w: {"effect": "good"},
+    ),
+    R("GET", "/api/v1/medication-delegations", ADMINISTER, Names.NOTHING),
+    R(
+        "POST",
+        "/api/v1/medication-delegations",
+        ADMINISTER,
+        Names.THING,
+        body=_delegation_body,
+        outsider_status=(422,),
+        note="A's assistant nurse is not of the outsider's organisation: 422, nothing written",
+    ),
+    R(
+        "POST",
+        "/api/v1/medication-delegations/{delegation_id}/revoke",
+        ADMINISTER,
+        Names.THING,
+        params=lambda w: {"delegation_id": w.medication_delegation},
+        body=lambda w: {"reason": "slut"},
+    ),
+    R(
+        "GET",
+        "/api/v1/episodes/{episode_id}/medication-list-version",
+        READ,
+        Names.PATIENT,
+        params=_e,
+    ),
+    R(
+        "GET",
+        "/api/v1/care-requests/{request_id}/medication-list",
+        READ,
+        Names.PATIENT,
+        params=lambda w: {"request_id": w.request},
+    ),
+    R(
+        "POST",
+        "/api/v1/care-requests/{request_id}/medication-acknowledgement",
+        (P.CARE_REQUEST_ANSWER,),
+        Names.PATIENT,
+        params=lambda w: {"request_id": w.request},
+        body=lambda w: {"version": 1},
+    ),
+    R(
+        "GET",
+        "/fhir/R4/MedicationRequest/{medication_id}",
+        READ,
+        Names.PATIENT,
+        params=lambda w: {"medication_id": w.medication},
+    ),
+    R(
+        "GET",
+        "/fhir/R4/MedicationRequest",
+        READ,
+        Names.PATIENT,
+        query=lambda w: {"patient": w.patient},
+    ),
+    R(
+        "GET",
+        "/fhir/R4/MedicationAdministration/{administration_id}",
+        READ,
+        Names.PATIENT,
+        params=_dose_administration,
+    ),
+    R(
+        "GET",
+        "/fhir/R4/MedicationAdministration",
+        READ,
+        Names.PATIENT,
+        query=lambda w: {"patient": w.patient},
+    ),
+    # the pages
+    R("GET", "/episodes/{episode_id}/doses", READ, Names.PATIENT, params=_e),
+    R("GET", "/episodes/{episode_id}/doses/print", READ, Names.PATIENT, params=_e),
+    R("GET", "/episodes/{episode_id}/doses/paper", ADMINISTER, Names.PATIENT, params=_e),
+    R(
+        "POST",
+        "/doses/{dose_id}/sign",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose,
+        body=lambda w: {"outcome": "not_given", "reason": "patient_declined"},
+    ),
+    R(
+        "POST",
+        "/doses/{dose_id}/paper-signature",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose,
+        body=lambda w: {
+            "outcome": "given",
+            "signed_by_id": str(w.user["A", Role.REGISTERED_NURSE]),
+            "time": "00:01",
+        },
+    ),
+    R(
+        "POST",
+        "/dose-administrations/{administration_id}/entered-in-error",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose_administration,
+        body=lambda w: {"reason": "fel dos"},
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/as-needed-doses",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"medication_id": str(w.medication), "indication": "x", "amount": "1 g"},
+    ),
+    R(
+        "POST",
+        "/dose-administrations/{administration_id}/follow-up",
+        ADMINISTER,
+        Names.PATIENT,
+        params=_dose_administration,
+        body=lambda w: {"effect": "good"},
+    ),
+    R("GET", "/medication-delegations", ADMINISTER, Names.NOTHING),
+    R(
+        "POST",
+        "/medication-delegations",
+        ADMINISTER,
+        Names.THING,
+        body=lambda w: {
+            "delegate_id": str(w.user["A", Role.ASSISTANT_NURSE]),
+            "route_oral": "1",
+            "valid_until": (local_today() + timedelta(days=30)).isoformat(),
+        },
+        outsider_status=(422,),
+        note="A's assistant nurse is not of the outsider's organisation: the form again, 422",
+    ),
+    R(
+        "POST",
+        "/medication-delegations/{delegation_id}/revoke",
+        ADMINISTER,
+        Names.THING,
+        params=lambda w: {"delegation_id": w.medication_delegation},
+        body=lambda w: {"reason": "slut"},
+    ),
+    R(
+        "POST",
+        "/care-requests/{request_id}/medication-acknowledgement",
+        (P.CARE_REQUEST_ANSWER,),
+        Names.PATIENT,
+        params=lambda w: {"request_id": w.request},
+        body=lambda w: {"version": "1"},
+    ),
+]
+
+
 # matrix:labresults
+# -- samples and results (issue 14): reading is the care relationship (patient:read), ordering,
+# marking taken and entering need lab_result:write (physicians, registered nurses)
+def _lab_result(w: World) -> dict[str, Any]:
+    return {"result_id": w.lab_result}
+
+
+def _sample_order(w: World) -> dict[str, Any]:
+    return {"order_id": w.sample_order}
+
+
+def _lab_result_body(w: World) -> dict[str, Any]:
+    return {
+        "episode_id": str(w.episode),
+        "test": "crp",
+        "value": 30,
+        "unit": "mg/L",
+        "taken_at": _now_iso(),
+    }
+
+
+LAB_WRITE = (P.LAB_RESULT_WRITE,)
+MATRIX += [
+    R("GET", "/api/v1/lab-tests", READ, Names.NOTHING),
+    R("POST", "/api/v1/lab-results", LAB_WRITE, Names.PATIENT, body=_lab_result_body),
+    R("GET", "/api/v1/lab-results/{result_id}", READ, Names.PATIENT, params=_lab_result),
+    R("GET", "/api/v1/episodes/{episode_id}/lab-results", READ, Names.PATIENT, params=_e),
+    R("GET", "/api/v1/episodes/{episode_id}/sample-orders", READ, Names.PATIENT, params=_e),
+    R(
+        "POST",
+        "/api/v1/episodes/{episode_id}/sample-orders",
+        LAB_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"tests": ["crp"], "due_date": _today()},
+    ),
+    R(
+        "POST",
+        "/api/v1/sample-orders/{order_id}/taken",
+        LAB_WRITE,
+        Names.PATIENT,
+        params=_sample_order,
+        body=_none,
+    ),
+    R("GET", "/api/v1/episodes/{episode_id}/discharge-criteria", READ, Names.PATIENT, params=_e),
+    R("GET", "/episodes/{episode_id}/lab-results/new", LAB_WRITE, Names.PATIENT, params=_e),
+    R(
+        "POST",
+        "/episodes/{episode_id}/lab-results/new",
+        LAB_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"test": "crp", "value": "30", "taken_at": ""},
+    ),
+    R(
+        "POST",
+        "/sample-orders/{order_id}/taken",
+        LAB_WRITE,
+        Names.PATIENT,
+        params=_sample_order,
+        body=lambda w: {"next": "/my-visits"},
+    ),
+]
+
+
 # matrix:dischargesummaries
+# -- discharge summaries (area C, issue 14): read through the episode's care relationship
+# (participants read it); only the responsible organisation writes (discharge_summary:write)
+# and only its physicians sign (discharge_summary:sign)
+def _summary(w: World) -> dict[str, Any]:
+    return {"summary_id": w.discharge_summary}
+
+
+DS_WRITE, DS_SIGN = (P.DISCHARGE_SUMMARY_WRITE,), (P.DISCHARGE_SUMMARY_SIGN,)
+DS = "/api/v1/discharge-summaries/{summary_id}"
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/episodes/{episode_id}/discharge-summaries",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_e,
+        responsible_only=True,
+    ),
+    R("GET", "/api/v1/episodes/{episode_id}/discharge-summaries", READ, Names.PATIENT, params=_e),
+    R("GET", "/api/v1/discharge-summaries/missing", DS_WRITE, Names.NOTHING),
+    R("GET", DS, READ, Names.PATIENT, params=_summary),
+    R(
+        "PATCH",
+        DS,
+        DS_WRITE,
+        Names.PATIENT,
+        params=_summary,
+        body=lambda w: {"advice": "Vila"},
+        responsible_only=True,
+    ),
+    R("POST", DS + "/refresh", DS_WRITE, Names.PATIENT, params=_summary, responsible_only=True),
+    R("POST", DS + "/sign", DS_SIGN, Names.PATIENT, params=_summary, responsible_only=True),
+    R(
+        "POST",
+        DS + "/amend",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_summary,
+        body=lambda w: {"reason": "Tillägg"},
+        responsible_only=True,
+    ),
+    R("GET", DS + "/pdf", READ, Names.PATIENT, params=_summary),
+    R("GET", DS + "/fhir", READ, Names.PATIENT, params=_summary),
+    R("GET", "/discharge-summaries/{summary_id}", READ, Names.PATIENT, params=_summary),
+    R("GET", "/discharge-summaries/{summary_id}/pdf", READ, Names.PATIENT, params=_summary),
+    R(
+        "POST",
+        "/discharge-summaries/{summary_id}",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_summary,
+        body=lambda w: {"advice": "Vila"},
+        responsible_only=True,
+    ),
+    R(
+        "POST",
+        "/discharge-summaries/{summary_id}/refresh",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_summary,
+        body=_none,
+        responsible_only=True,
+    ),
+    R(
+        "POST",
+        "/discharge-summaries/{summary_id}/sign",
+        DS_SIGN,
+        Names.PATIENT,
+        params=_summary,
+        body=_none,
+        responsible_only=True,
+    ),
+    R(
+        "POST",
+        "/discharge-summaries/{summary_id}/amend",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_summary,
+        body=lambda w: {"reason": "Tillägg"},
+        responsible_only=True,
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/discharge-summary",
+        DS_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=_none,
+        responsible_only=True,
+    ),
+]
+
+
 # matrix:palliative
+# -- palliative care (area D, issue 14): ESAS-r assessments (observation:write: an assistant
+# nurse helps as with vital signs) and the expected death (palliative:write; the decision and
+# the physician's confirmation are a physician's, checked by role in the service)
+def _assessment(w: World) -> dict[str, Any]:
+    return {"assessment_id": w.symptom_assessment}
+
+
+def _esas_body(w: World) -> dict[str, Any]:
+    return {
+        "pain": 3,
+        "tiredness": 3,
+        "drowsiness": 2,
+        "nausea": 1,
+        "lack_of_appetite": 2,
+        "shortness_of_breath": 1,
+        "depression": 1,
+        "anxiety": 2,
+        "wellbeing": 3,
+        "assessed_by": "patient",
+    }
+
+
+PAL_WRITE, OBS_WRITE = (P.PALLIATIVE_WRITE,), (P.OBSERVATION_WRITE,)
+PAL_ED = "/api/v1/episodes/{episode_id}/expected-death"
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/episodes/{episode_id}/symptom-assessments",
+        OBS_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=_esas_body,
+    ),
+    R("GET", "/api/v1/episodes/{episode_id}/symptom-assessments", READ, Names.PATIENT, params=_e),
+    R(
+        "GET",
+        "/api/v1/episodes/{episode_id}/symptom-assessments/trend",
+        READ,
+        Names.PATIENT,
+        params=_e,
+    ),
+    R(
+        "GET",
+        "/api/v1/symptom-assessments/{assessment_id}",
+        READ,
+        Names.PATIENT,
+        params=_assessment,
+    ),
+    R(
+        "POST",
+        "/api/v1/symptom-assessments/{assessment_id}/entered-in-error",
+        OBS_WRITE,
+        Names.PATIENT,
+        params=_assessment,
+        body=lambda w: {"reason": "Fel patient"},
+    ),
+    R("GET", PAL_ED, READ, Names.PATIENT, params=_e),
+    R(
+        "POST",
+        PAL_ED,
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {
+            "no_resuscitation": True,
+            "no_hospital_transfer": True,
+            "conversation_on": _today(),
+            "conversation_with": "Patienten",
+        },
+    ),
+    R(
+        "POST",
+        PAL_ED + "/death",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"died_at": _now_iso(30), "care_after_death": {"id_band": True}},
+    ),
+    R("POST", PAL_ED + "/physician-confirmation", PAL_WRITE, Names.PATIENT, params=_e, body=_none),
+    R(
+        "POST",
+        PAL_ED + "/followup",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"on": _today(), "by": "Kurator Karin"},
+    ),
+    R("POST", PAL_ED + "/followup/held", PAL_WRITE, Names.PATIENT, params=_e, body=_none),
+    # pages: the staff page (read through the care relationship; its forms as the API)
+    R("GET", "/episodes/{episode_id}/palliative", READ, Names.PATIENT, params=_e),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/esas",
+        OBS_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {k: str(v) for k, v in _esas_body(w).items()},
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/expected-death",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {
+            "no_resuscitation": "yes",
+            "no_hospital_transfer": "yes",
+            "conversation_on": _today(),
+            "conversation_with": "Patienten",
+        },
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/death",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"died_at": _now_iso(30)[:16], "after_id_band": "yes"},
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/confirm",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=_none,
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/followup",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=lambda w: {"followup_on": _today(), "followup_by": "Kurator Karin"},
+    ),
+    R(
+        "POST",
+        "/episodes/{episode_id}/palliative/followup-held",
+        PAL_WRITE,
+        Names.PATIENT,
+        params=_e,
+        body=_none,
+    ),
+    # the patient's tablet: ESAS-r in patient mode (as the staff member who paired it)
+    R(
+        "GET",
+        "/self-report/{episode_id}/symptoms",
+        None,
+        Names.TABLET,
+        params=_e,
+        note="the tablet's ESAS-r form",
+    ),
+    R(
+        "POST",
+        "/self-report/{episode_id}/symptoms",
+        None,
+        Names.TABLET,
+        params=_e,
+        body=lambda w: {k: str(v) for k, v in _esas_body(w).items()},
+        note="the tablet sends ESAS-r as the staff member who paired it",
+    ),
+]
+
+
 # matrix:deviations
+# -- deviations (area E, issue 14): seen by the reporting and the concerned organisation only
+# (anyone else: 404, logged for the patient); handling needs deviation:handle; the summary is
+# counts only (directory:read); the patient safety role is an administrator's
+def _deviation(w: World) -> dict[str, Any]:
+    return {"deviation_id": w.deviation}
+
+
+def _deviation_report(w: World) -> dict[str, Any]:
+    return {
+        "patient_id": str(w.patient),
+        "category": "fall",
+        "occurred_at": _now_iso(30),
+        "description": "Föll i badrummet",
+        "consequence": "none",
+    }
+
+
+def _deviation_form(w: World) -> dict[str, Any]:
+    return {"category": "fall", "description": "Föll", "consequence": "none"}
+
+
+REPORT_DEVIATION, HANDLE_DEVIATION = (P.DEVIATION_REPORT,), (P.DEVIATION_HANDLE,)
+_DEVIATION_STEPS = [
+    ("investigate", HANDLE_DEVIATION, lambda w: {"note": "Utreds"}),
+    ("answer", HANDLE_DEVIATION, lambda w: {"answer": "Svar"}),
+    ("close", HANDLE_DEVIATION, lambda w: {"closing_note": "Klart"}),
+    ("lex-maria", REPORT_DEVIATION, lambda w: {"reason": "Allvarligt"}),
+    (
+        "lex-maria/decision",
+        HANDLE_DEVIATION,
+        lambda w: {"decision": "not_reported", "reason": "Ingen skada"},
+    ),
+]
+_DEVIATION_FORM_STEPS = [
+    ("investigate", HANDLE_DEVIATION, lambda w: {"note": "Utreds"}),
+    ("answer", HANDLE_DEVIATION, lambda w: {"answer": "Svar"}),
+    ("close", HANDLE_DEVIATION, lambda w: {"closing_note": "Klart"}),
+    ("lex-maria", REPORT_DEVIATION, lambda w: {"reason": "Allvarligt"}),
+    (
+        "lex-maria/decision",
+        HANDLE_DEVIATION,
+        lambda w: {"decision": "not_reported", "decision_reason": "Ingen skada"},
+    ),
+]
+MATRIX += [
+    R(
+        "POST",
+        "/api/v1/deviations",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        body=_deviation_report,
+    ),
+    R("GET", "/api/v1/deviations", REPORT_DEVIATION, Names.NOTHING, a_sees=True),
+    R("GET", "/api/v1/deviations/summary", (P.DIRECTORY_READ,), Names.NOTHING),
+    R("GET", "/api/v1/deviations/summary.csv", (P.DIRECTORY_READ,), Names.NOTHING),
+    R(
+        "GET",
+        "/api/v1/deviations/{deviation_id}",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        params=_deviation,
+    ),
+    *[
+        R(
+            "POST",
+            f"/api/v1/deviations/{{deviation_id}}/{step}",
+            perms,
+            Names.PATIENT,
+            params=_deviation,
+            body=body,
+        )
+        for step, perms, body in _DEVIATION_STEPS
+    ],
+    R(
+        "POST",
+        "/api/v1/deviations/{deviation_id}/pilot-link",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        params=_deviation,
+        body=lambda w: {
+            "pilot_id": str(w.pilot),
+            "classification": "structure",
+            "description": "Ingen rutin",
+        },
+    ),
+    R(
+        "PUT",
+        "/api/v1/users/{user_id}/patient-safety-role",
+        (P.USER_ADMIN,),
+        Names.THING,
+        params=_a_nurse,
+        body=lambda w: {"role": "chief_physician"},
+    ),
+    R("GET", "/deviations", REPORT_DEVIATION, Names.NOTHING, a_sees=True),
+    R("GET", "/deviations/summary", (P.DIRECTORY_READ,), Names.NOTHING),
+    R("GET", "/deviations/summary.csv", (P.DIRECTORY_READ,), Names.NOTHING),
+    R("GET", "/deviations/{deviation_id}", REPORT_DEVIATION, Names.PATIENT, params=_deviation),
+    *[
+        R(
+            "POST",
+            f"/deviations/{{deviation_id}}/{step}",
+            perms,
+            Names.PATIENT,
+            params=_deviation,
+            body=body,
+        )
+        for step, perms, body in _DEVIATION_FORM_STEPS
+    ],
+    R(
+        "POST",
+        "/deviations/{deviation_id}/pilot-link",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        params=_deviation,
+        body=lambda w: {
+            "pilot_id": str(w.pilot),
+            "classification": "structure",
+            "pilot_description": "Ingen rutin",
+        },
+    ),
+    R(
+        "GET",
+        "/patients/{patient_id}/deviations/new",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        params=_p,
+    ),
+    R(
+        "POST",
+        "/patients/{patient_id}/deviations",
+        REPORT_DEVIATION,
+        Names.PATIENT,
+        params=_p,
+        body=_deviation_form,
+    ),
+    R(
+        "POST",
+        "/admin/users/{user_id}/patient-safety-role",
+        (P.USER_ADMIN,),
+        Names.THING,
+        params=_a_nurse,
+        body=lambda w: {"patient_safety_role": "chief_physician"},
+    ),
+]
+
+
 # matrix:pilots
+# Pilots (issue 14): API and pages. A's running pilot (w.pilot) is another of A's things: 404
+# for outsiders. Other organisations' FINISHED pilots are intentionally readable by every
+# organisation (to learn from them, read only): the list of them is modelled as NOTHING (no
+# patient data; the world's finished pilot of A is in the outsider's answer by design), and
+# writes to a finished pilot by a non-participant are 404 (tests/pilots/test_finished.py).
+def _pilot(w: World) -> dict[str, Any]:
+    return {"pilot_id": w.pilot}
+
+
+def _pilot_form(w: World) -> dict[str, Any]:
+    return {
+        "name": "Egen pilot",
+        "purpose": "Lära",
+        "period_start": _today(),
+        "period_end": _today(),
+        "comparison_kind": "period",
+        "comparison_start": "2020-01-01",
+        "comparison_end": "2020-02-01",
+    }
+
+
+MATRIX += [
+    R(
+        "GET",
+        "/api/v1/pilots/finished",
+        (P.DIRECTORY_READ,),
+        Names.NOTHING,
+        note="other organisations' finished pilots: readable by every organisation by design",
+    ),
+    R(
+        "GET",
+        "/api/v1/pilots/{pilot_id}/report",
+        (P.DIRECTORY_READ,),
+        Names.THING,
+        params=_pilot,
+        note="A's running pilot: 404 for others (a finished one is readable, by design)",
+    ),
+    R(
+        "POST",
+        "/api/v1/pilots/{pilot_id}/assumptions",
+        (P.PILOT_WRITE,),
+        Names.THING,
+        params=_pilot,
+        body=lambda w: {"text": "Nytt antagande"},
+    ),
+    R("GET", "/pilots", (P.DIRECTORY_READ,), Names.NOTHING),
+    R(
+        "GET",
+        "/pilots/finished",
+        (P.DIRECTORY_READ,),
+        Names.NOTHING,
+        note="other organisations' finished pilots: readable by every organisation by design",
+    ),
+    R("GET", "/pilots/new", (P.PILOT_WRITE,), Names.NOTHING),
+    R(
+        "POST",
+        "/pilots/new",
+        (P.PILOT_WRITE,),
+        Names.NOTHING,
+        body=_pilot_form,
+        outsider_writes=True,
+        note="an outsider makes its own pilot",
+    ),
+    R("GET", "/pilots/{pilot_id}/edit", (P.PILOT_WRITE,), Names.THING, params=_pilot),
+    R(
+        "POST",
+        "/pilots/{pilot_id}/edit",
+        (P.PILOT_WRITE,),
+        Names.THING,
+        params=_pilot,
+        body=lambda w: {**_pilot_form(w), "name": "Kapad"},
+    ),
+    R(
+        "POST",
+        "/pilots/{pilot_id}/log",
+        (P.PILOT_WRITE,),
+        Names.THING,
+        params=_pilot,
+        body=lambda w: {
+            "kind": "barrier",
+            "classification": "culture",
+            "description": "x",
+            "occurred_on": _today(),
+        },
+    ),
+    R(
+        "POST",
+        "/pilots/{pilot_id}/assumptions",
+        (P.PILOT_WRITE,),
+        Names.THING,
+        params=_pilot,
+        body=lambda w: {"text": "Nytt antagande"},
+    ),
+    R(
+        "POST",
+        "/pilots/{pilot_id}/assumptions/{assumption_id}",
+        (P.PILOT_WRITE,),
+        Names.THING,
+        params=lambda w: {"pilot_id": w.pilot, "assumption_id": w.assumption},
+        body=lambda w: {"status": "refuted", "note": "nej"},
+    ),
+]
 BY_KEY = {r.key: r for r in MATRIX}
 assert len(BY_KEY) == len(MATRIX), "one entry per route"  # noqa: S101
 

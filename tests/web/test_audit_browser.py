@@ -109,5 +109,8 @@ class TestOnAPhone:
         assert page.get_by_text("Inte tillåtet", exact=True).is_visible()
         assert page.get_by_role("button", name="Logga ut").is_visible()
         nav = page.get_by_role("navigation", name="Samband")
-        assert [a.inner_text() for a in nav.get_by_role("link").all()] == ["Uppföljning"]
+        assert [a.inner_text() for a in nav.get_by_role("link").all()] == [
+            "Uppföljning",
+            "Avvikelser i siffror",
+        ]
         check_page(page)

@@ -119,7 +119,7 @@ class TestLanding:
         w = make_world(session)
         expected = {
             w.auditor: ["/audit"],
-            w.analyst: ["/outcomes"],
+            w.analyst: ["/outcomes", "/deviations/summary"],
             w.admin: ["/on-call", "/admin/users"],  # the administrator keeps the rosters
         }
         for user, links in expected.items():
@@ -153,7 +153,7 @@ class TestErrorPage:
         refused = client.get("/patients")
 
         assert refused.status_code == 403
-        assert nav(refused.text) == ["/outcomes"]
+        assert nav(refused.text) == ["/outcomes", "/deviations/summary"]
         assert 'action="/logout"' in refused.text
         assert "Inte tillåtet" in refused.text
         assert "Rollen analytiker får inte göra detta" in refused.text

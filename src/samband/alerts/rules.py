@@ -43,6 +43,13 @@ class Kind(StrEnum):
     # a medication visit (an IV dose) left unstaffed by a published day plan, or missed
     # (visits.service, docs/decisions/0015)
     MEDICATION_VISIT = "medication_visit"
+    # issue 14 (medadmin): a dose not signed by the end of its window; an as-needed dose's
+    # effect not followed up in time (medadmin.service.check_doses)
+    UNSIGNED_DOSE = "unsigned_dose"
+    DOSE_FOLLOWUP = "dose_followup"
+    # issue 14 (palliative): an ESAS-r symptom assessment over the pathway's limits
+    # (palliative.service.record)
+    SYMPTOM = "symptom"
 
 
 class Status(StrEnum):

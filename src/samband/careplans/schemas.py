@@ -39,6 +39,33 @@ class PlanActivity(Activity):
         default=None, description="the participating organisation that does it"
     )
 
+    @model_validator(mode="after")
+    def _sample_order(self) -> PlanActivity:
+        # issue 14: an activity with samples orders them on its days (labresults/orders.py)
+        if self.samples:
+            from samband.labresults import loinc, orders
+
+            try:
+                loinc.expand(self.samples)
+            except loinc.UnknownTest as exc:
+                raise refused(
+                    problem(
+                        "labresults.unknown_sample",
+                        field="samples",
+                        key=str(exc),
+                        known=loinc.known_keys(),
+                    )
+                ) from None
+            if orders.order_days(self.schedule) is None:
+                raise refused(
+                    problem(
+                        "labresults.sample_schedule",
+                        field="schedule",
+                        schedule=self.schedule,
+                    )
+                )
+        return self
+
 
 class PlanContact(Contact):
     """Whom to call at which hours, e.g. 'weekdays 07-16': 'the ward nurse'."""
@@ -49,6 +76,31 @@ class PlanContact(Contact):
         Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{3,20}$")]
         | None
     ) = None
+
+
+Rule = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z0-9_.]{1,39}$")]
+
+
+class CriterionRules(BaseModel):
+    """The rules the data checks for one discharge criterion (issue 14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    criterion: Line
+    rules: list[Rule] = Field(min_length=1, max_length=5)
+
+    @model_validator(mode="after")
+    def _known(self) -> CriterionRules:
+        from samband.labresults import criteria
+
+        for rule in self.rules:
+            if not criteria.valid_rule(rule):
+                raise refused(problem("labresults.unknown_rule", field="rules", rule=rule))
+        return self
+
+
+def _names(item: Any, text: str) -> bool:
+    return isinstance(item, dict) and item.get("criterion") == text
 
 
 class CarePlanContent(BaseModel):
@@ -72,9 +124,46 @@ class CarePlanContent(BaseModel):
         '"severity": "high"}',
     )
     discharge_criteria: list[Line] = Field(
-        min_length=1, max_length=30, description="the individual discharge criteria"
+        min_length=1,
+        max_length=30,
+        description="the individual discharge criteria; a criterion the data can check may be "
+        'given as {"text": "CRP sjunkande", "rule": "crp_falling"} (or "rules": [...]); rules: '
+        "crp_falling, afebrile_48h, <test>_below_<N> (docs/samples-and-results.md)",
+    )
+    criterion_rules: list[CriterionRules] = Field(
+        default_factory=list,
+        max_length=30,
+        description="the rules of the data criteria, by criterion text (filled from the "
+        "structured criteria above)",
     )
     notes: Note | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _structured_criteria(cls, data: Any) -> Any:
+        # issue 14: {"text", "rule"/"rules"} criteria are stored as their text, their rules in
+        # criterion_rules, so every reader of discharge_criteria keeps reading texts
+        if not isinstance(data, dict) or not isinstance(data.get("discharge_criteria"), list):
+            return data
+        texts: list[Any] = []
+        rules = list(data.get("criterion_rules") or [])
+        for item in data["discharge_criteria"]:
+            if isinstance(item, dict) and "text" in item:
+                given = item.get("rules", [item["rule"]] if "rule" in item else [])
+                texts.append(item["text"])
+                if isinstance(item["text"], str):
+                    rules = [r for r in rules if not _names(r, item["text"])]
+                    rules.append({"criterion": item["text"], "rules": given})
+            else:
+                texts.append(item)
+        return {**data, "discharge_criteria": texts, "criterion_rules": rules}
+
+    @model_validator(mode="after")
+    def _rules_of_criteria(self) -> CarePlanContent:
+        # rules of a criterion no longer in the plan (its text changed) are dropped with it
+        kept = set(self.discharge_criteria)
+        self.criterion_rules = [r for r in self.criterion_rules if r.criterion in kept]
+        return self
 
     @model_validator(mode="after")
     def _unique_activity_keys(self) -> CarePlanContent:

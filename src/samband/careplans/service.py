@@ -21,6 +21,7 @@ from samband.episodes.access import child_of_episode, episode_for, record_event,
 from samband.kit.errors import Conflict, InvalidInput, NotFound, problem
 from samband.kit.i18n import Msg, msg
 from samband.kit.time import utcnow
+from samband.labresults import service as labresults
 from samband.models import CarePlan, CarePlanAcknowledgement, CarePlanVersion, Episode
 from samband.pathways.definition import registry
 from samband.security.context import Context
@@ -280,6 +281,8 @@ def _add_version(
         data={"care_plan_id": str(plan.id), "version": number},
     )
     ctx.session.flush()
+    # issue 14: the plan's sample orders (activities with samples) follow every version
+    labresults.sync_orders(ctx, episode, version.content, number)
     return version
 
 

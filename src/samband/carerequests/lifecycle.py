@@ -49,7 +49,13 @@ UNANSWERED = frozenset({S.SENT, S.RECEIVED})
 
 # Which organisation kinds may receive which kind of request.
 FITS: dict[CareRequestKind, tuple[str, ...]] = {
-    CareRequestKind.HOME_HEALTH_CARE: ("municipal_home_health_care",),
+    # issue 14: a nursing home (särskilt boende) or a short-term place (korttidsplats) nurses
+    # its residents as home health care does at home (docs/palliative-care.md)
+    CareRequestKind.HOME_HEALTH_CARE: (
+        "municipal_home_health_care",
+        "nursing_home",
+        "short_term_place",
+    ),
     CareRequestKind.HOME_CARE: ("municipal_home_care",),
     CareRequestKind.PRIMARY_CARE_REFERRAL: ("primary_care_centre",),
     CareRequestKind.REHABILITATION: ("primary_care_centre", "municipal_home_health_care"),
@@ -60,6 +66,8 @@ PARTICIPANT_ROLE: dict[str, str] = {
     "municipal_home_health_care": "home_health_care",
     "municipal_home_care": "home_care",
     "primary_care_centre": "primary_care",
+    "nursing_home": "home_health_care",  # issue 14
+    "short_term_place": "home_health_care",
 }
 
 

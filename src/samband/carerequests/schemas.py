@@ -60,6 +60,8 @@ class HistoryEntry(BaseModel):
     by_name: str | None = None
     organisation: str | None = None
     reason: str | None = None
+    # the catalogue key a page words ``reason`` by (e.g. carerequest.episode_ended)
+    reason_key: str | None = None
 
 
 class CareRequestRead(BaseModel):
@@ -75,6 +77,10 @@ class CareRequestRead(BaseModel):
     overdue: bool = Field(description="sent or received, and not answered by answer_by")
     care_plan_version: int | None
     medication_snapshot: list[MedicationLine]
+    # issue 14 (medadmin): the medication list's version sent and the one the receiver
+    # acknowledged (GET /api/v1/care-requests/{id}/medication-list: the current one)
+    medication_list_version: int | None = None
+    medication_acknowledged_version: int | None = None
     decline_reason: str | None
     history: list[HistoryEntry]
     created_at: datetime
@@ -105,6 +111,8 @@ class CareRequestRead(BaseModel):
             medication_snapshot=[
                 MedicationLine.model_validate(m) for m in request.medication_snapshot
             ],
+            medication_list_version=request.medication_list_version,
+            medication_acknowledged_version=request.medication_acknowledged_version,
             decline_reason=request.decline_reason,
             history=[HistoryEntry.model_validate(h) for h in history],
             created_at=request.created_at,

@@ -30,6 +30,7 @@ from samband.episodes.access import (
 from samband.kit.errors import Conflict, Forbidden, InvalidInput, problem
 from samband.kit.i18n import msg
 from samband.kit.time import utcnow
+from samband.medadmin import service as medadmin
 from samband.medications.service import medication_snapshot
 from samband.models import CareRequest, Episode, EpisodeParticipant
 from samband.pathways.definition import registry
@@ -138,6 +139,10 @@ def send(ctx: Context, data: CareRequestCreate) -> tuple[CareRequest, uuid.UUID]
         medication_snapshot=[]
         if target.kind == "municipal_home_care"
         else medication_snapshot(ctx.session, episode.id),
+        # the list's version, for the receiver to acknowledge (issue 14, medadmin)
+        medication_list_version=None
+        if target.kind == "municipal_home_care"
+        else medadmin.list_version(ctx.session, episode.id),
         created_at=now,
         created_by_id=actor.user_id,
         history=[sent],
@@ -285,7 +290,9 @@ def close_for_ended_episode(ctx: Context, episode: Episode) -> list[str]:
         request.state = target.value
         request.updated_at = utcnow()
         request.updated_by_id = ctx.actor.user_id
-        request.history = [*request.history, _history_entry(ctx, target, reason)]
+        # the pages word it by the key (the reason stays as it was for the API)
+        entry = {**_history_entry(ctx, target, reason), "reason_key": "carerequest.episode_ended"}
+        request.history = [*request.history, entry]
         closed.append(str(request.id))
     return closed
 

@@ -19,6 +19,7 @@ from samband.cli import (  # noqa: F401 - each adds its commands to the app
     simulate,
     alerts,
     requests,
+    doses,
     outcomes,
 )
 

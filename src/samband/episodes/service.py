@@ -52,6 +52,9 @@ ROLE_FOR_KIND = {
     "primary_care_centre": "primary_care",
     "municipal_home_health_care": "home_health_care",
     "municipal_home_care": "home_care",
+    # issue 14: a nursing home / short-term place nurses its residents like home health care
+    "nursing_home": "home_health_care",
+    "short_term_place": "home_health_care",
 }
 
 
@@ -444,7 +447,7 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         cancelled = dayplans.follow_the_patient(ctx, episode, target.value)
         if cancelled:
             event_data["visits_cancelled"] = cancelled
-    record_event(
+    event = record_event(
         ctx,
         episode,
         "transition",
@@ -453,6 +456,12 @@ def transition(ctx: Context, episode_id: uuid.UUID, data: TransitionCreate) -> E
         reason=data.reason,
         data=event_data,
     )
+    if target == State.DISCHARGED:
+        # the discharge summary goes with the referral, or is marked missing (issue 14;
+        # dischargesummaries reads episodes: imported here, no cycle)
+        from samband.dischargesummaries.service import on_discharge
+
+        event.data = {**event.data, **on_discharge(ctx, episode)}
     return episode
 
 

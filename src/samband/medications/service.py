@@ -18,6 +18,7 @@ from samband.episodes.access import child_of_episode, episode_for, record_event,
 from samband.kit.errors import Conflict, InvalidInput, problem
 from samband.kit.i18n import msg
 from samband.kit.time import utcnow
+from samband.medadmin import service as medadmin
 from samband.medications import repository
 from samband.medications.schemas import MedicationCreate, MedicationStop, MedicationUpdate
 from samband.models import Episode, Medication
@@ -68,6 +69,7 @@ def add(ctx: Context, data: MedicationCreate) -> Medication:
         reason=f"{medication.drug} {medication.dose} {medication.route}, {medication.schedule}",
         data={"medication_id": str(medication.id), **_plain(medication)},
     )
+    medadmin.medication_changed(ctx, medication, episode)  # its doses to sign (issue 14)
     return medication
 
 
@@ -117,6 +119,8 @@ def update(ctx: Context, medication_id: uuid.UUID, data: MedicationUpdate) -> Me
         reason=f"{medication.drug}: changed {', '.join(sorted(changed))}",
         data={"medication_id": str(medication.id), "changes": changed},
     )
+    # future doses replaced (issue 14)
+    medadmin.medication_changed(ctx, medication, episode, changed=set(changed))
     return medication
 
 
@@ -144,6 +148,7 @@ def stop(ctx: Context, medication_id: uuid.UUID, data: MedicationStop) -> Medica
         reason=f"{medication.drug} stopped: {data.reason}",
         data={"medication_id": str(medication.id), "drug": medication.drug},
     )
+    medadmin.medication_changed(ctx, medication, episode)  # future doses cancelled (issue 14)
     return medication
 
 

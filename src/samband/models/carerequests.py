@@ -29,6 +29,11 @@ class CareRequest(IdMixin, CreatedMixin, Base):
     # What was attached when it was sent: the plan version and the medication list then.
     care_plan_version: Mapped[int | None]
     medication_snapshot: Mapped[list[Any]] = mapped_column(default=list)
+    # issue 14 (medadmin): the version of the episode's medication list sent, the latest
+    # version the receiver acknowledged, and every acknowledgement [{version, at, by, ...}]
+    medication_list_version: Mapped[int | None]
+    medication_acknowledged_version: Mapped[int | None]
+    medication_acknowledgements: Mapped[list[Any] | None] = mapped_column()
     decline_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

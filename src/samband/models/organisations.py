@@ -74,6 +74,10 @@ class User(IdMixin, CreatedMixin, Base):
     notify_channels: Mapped[list[Any]] = mapped_column(default=list)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # issue 14 (deviations): the organisation's responsible role for patient safety, told of
+    # a deviation that may need a Lex Maria report: chief_physician (verksamhetschef /
+    # chefläkare, a region) or mas (medicinskt ansvarig sjuksköterska, a municipality)
+    patient_safety_role: Mapped[str | None] = mapped_column(String(20))
 
     organisation: Mapped[Organisation] = relationship()
     unit: Mapped[Unit | None] = relationship()

@@ -36,6 +36,8 @@ class Pilot(IdMixin, CreatedMixin, Base):
         ForeignKey("organisations.id")
     )
     next_iteration: Mapped[str | None] = mapped_column(Text)
+    # the language its texts (name, purpose, assumptions, log) are written in: sv | en
+    language: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -76,14 +78,25 @@ class PilotAssumption(IdMixin, CreatedMixin, Base):
 
 
 class PilotLogEntry(IdMixin, CreatedMixin, Base):
-    """An observation or a barrier, classified (structure|culture|practice|society)."""
+    """An entry of the learning log (issue 6, widened by issue 14): an observation, a barrier
+    (*hinder*), an enabler (*möjliggörare*), an unintended effect (*oavsedd effekt*) or a
+    patient story (*patientberättelse*, no patient identifiers). Barriers, enablers and
+    observations are classified structure|culture|practice|society."""
 
     __tablename__ = "pilot_log_entries"
 
     pilot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pilots.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # observation | barrier
-    classification: Mapped[str] = mapped_column(String(12))
+    # observation | barrier | enabler | unintended_effect | patient_story
+    kind: Mapped[str] = mapped_column(String(20))
+    # structure | culture | practice | society; none for a patient story
+    classification: Mapped[str | None] = mapped_column(String(12))
     description: Mapped[str] = mapped_column(Text)
     action_taken: Mapped[str | None] = mapped_column(Text)
     occurred_on: Mapped[date]
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # barriers and enablers: "start" (from zero to one) or "scale" (from one to a hundred)
+    phase: Mapped[str | None] = mapped_column(String(10))
+    # unintended effects: "positive" or "negative"
+    valence: Mapped[str | None] = mapped_column(String(10))
+    # patient stories: who told it (patient | next_of_kin | staff)
+    told_by: Mapped[str | None] = mapped_column(String(12))

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from samband.deps import ContextDep
+from samband.labresults import fhir as lab_fhir
+from samband.labresults import service as labresults
 from samband.monitoring import intake
 from samband.observations import fhir
 from samband.observations.router import (
@@ -89,7 +91,17 @@ def fhir_create_observation(ctx: ContextDep, body: FhirBody) -> JSONResponse:
     """A vital-signs Observation (one measurement occasion; a panel's components are one
     set). 201 with the stored set as an Observation; 200 when its `identifier` was sent
     before (nothing new is stored)."""
-    occasion = fhir.parse_observation(fhir.load_json(body))
+    raw = fhir.load_json(body)
+    if lab_fhir.is_laboratory(raw):  # issue 14: a laboratory result (labresults)
+        stored = labresults.receive_fhir(ctx, [lab_fhir.parse(raw)])[0]
+        lab = labresults.rendered(stored.result)
+        return fhir_answer(
+            lab_fhir.render(lab),
+            status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK,
+            Location=f"Observation/{lab.id}/_history/1",
+            ETag='W/"1"',
+        )
+    occasion = fhir.parse_observation(raw)
     result = intake.ingest_fhir(ctx, [occasion])[0]
     read = read_view(result.view)
     return fhir_answer(
@@ -110,7 +122,16 @@ def fhir_transaction(ctx: ContextDep, body: FhirBody) -> JSONResponse:
     """A transaction Bundle of Observation POSTs, all or nothing. Observations of one
     patient with the same effective time (and device) are one measurement occasion, scored
     together."""
-    occasions, entries = fhir.parse_transaction(fhir.load_json(body))
+    raw = fhir.load_json(body)
+    labs = lab_fhir.parse_transaction(raw)  # issue 14: laboratory results (labresults)
+    if labs is not None:
+        stored = labresults.receive_fhir(ctx, labs)
+        return fhir_answer(
+            lab_fhir.transaction_response(
+                [(labresults.rendered(s.result), s.created) for s in stored]
+            )
+        )
+    occasions, entries = fhir.parse_transaction(raw)
     results = intake.ingest_fhir(ctx, occasions)
     per_entry: list[tuple[ObservationRead, bool] | None] = [None] * entries
     for occasion, result in zip(occasions, results, strict=True):

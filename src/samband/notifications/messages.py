@@ -103,6 +103,36 @@ KINDS: dict[str, dict[str, str]] = {
         "en": "Your physician request {severity} {reference} is unanswered past its limit {due}. "
         "See where it stands in Samband.",
     },
+    # deviations (avvikelser, issue 14): to the concerned organisation, then the reporter's
+    "deviation_reported": {
+        "sv": "Ny avvikelse {severity} {reference} som rör er verksamhet, rapporterad av "
+        "{organisation}. Utred den i Samband.",
+        "en": "New deviation {severity} {reference} concerning your organisation, reported by "
+        "{organisation}. Investigate it in Samband.",
+    },
+    "deviation_answered": {
+        "sv": "Avvikelse {reference} är besvarad av {organisation}. Läs svaret och åtgärderna "
+        "i Samband.",
+        "en": "Deviation {reference} has been answered by {organisation}. Read the answer and "
+        "the measures in Samband.",
+    },
+    "deviation_closed": {
+        "sv": "Avvikelse {reference} är avslutad av {organisation}.",
+        "en": "Deviation {reference} has been closed by {organisation}.",
+    },
+    "deviation_lex_maria": {
+        "sv": "Avvikelse {reference} kan behöva anmälas enligt lex Maria (rapporterad av "
+        "{organisation}). Bedöm den i Samband.",
+        "en": "Deviation {reference} may need a Lex Maria report (reported by {organisation}). "
+        "Assess it in Samband.",
+    },
+    # a signed discharge summary sent with the referral (issue 14): to the receiving staff
+    "discharge_summary": {
+        "sv": "Utskrivningsinformation {reference} har skickats till er med remissen. Läs den "
+        "i Samband.",
+        "en": "Discharge summary {reference} has been sent to you with the referral. Read it "
+        "in Samband.",
+    },
 }
 
 # what an alert is about, without identity (alerts.rules.Kind values)
@@ -115,6 +145,14 @@ WHAT = {
         "sv": "läkemedelsbesök obemannat eller missat",
         "en": "a medication visit unstaffed or missed",
     },
+    # issue 14 (medadmin)
+    "unsigned_dose": {"sv": "dos ej signerad", "en": "a dose not signed"},
+    "dose_followup": {
+        "sv": "effekt av vid behov-dos ej uppföljd",
+        "en": "an as-needed dose's effect not followed up",
+    },
+    # issue 14 (palliative)
+    "symptom": {"sv": "symtomskattning över gränsvärde", "en": "a symptom score over its limit"},
 }
 
 

@@ -162,5 +162,12 @@ def fhir_answer(content: dict[str, Any], status_code: int = 200, **headers: str)
 
 @fhir_router.get("/Observation/{observation_id}", response_model=None, responses=FHIR_ANSWERS)
 def fhir_read_observation(ctx: ContextDep, observation_id: uuid.UUID) -> JSONResponse:
-    """A stored set as a vital-signs panel Observation."""
+    """A stored set as a vital-signs panel Observation, or a laboratory result as a
+    laboratory Observation (issue 14)."""
+    from samband.labresults import fhir as lab_fhir
+    from samband.labresults import service as labresults
+
+    if labresults.exists(ctx, observation_id):
+        found = labresults.get(ctx, observation_id)
+        return fhir_answer(lab_fhir.render(labresults.rendered(found)))
     return fhir_answer(fhir.render(read_view(service.get(ctx, observation_id))))

@@ -69,6 +69,17 @@ class Activity(_Strict):
         description="gives the episode's medication of this route (e.g. iv) given by staff: "
         "its visits take the times of the medication list (docs/decisions/0015)",
     )
+    # issue 14: samples to take (test keys of labresults/loinc.py, e.g. crp, blood_count);
+    # the activity's days ('day 3', 'day 1,3,5', 'daily', 'once') become sample orders
+    samples: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("samples")
+    @classmethod
+    def _samples(cls, value: list[str]) -> list[str]:
+        for key in value:
+            if not re.match(r"^[a-z][a-z0-9_]{1,29}$", key):
+                raise ValueError(f"sample '{key}' is not a test key (e.g. crp, blood_count)")
+        return value
 
     @field_validator("organisation_kind")
     @classmethod
@@ -188,6 +199,50 @@ class ChecklistEntry(_Strict):
         return value
 
 
+# issue 14 (palliative): symptom assessment (ESAS-r) and its alert limits
+SYMPTOM_ITEMS = (
+    "pain",
+    "tiredness",
+    "drowsiness",
+    "nausea",
+    "lack_of_appetite",
+    "shortness_of_breath",
+    "depression",
+    "anxiety",
+    "wellbeing",
+)
+
+
+class SymptomLimit(_Strict):
+    """An ESAS-r alert limit: ``item`` (one of the nine, ``any`` item or ``total``) ``op``
+    ``value``; with ``rise`` the limit is on the rise since the previous assessment."""
+
+    item: Literal[
+        "any",
+        "total",
+        "pain",
+        "tiredness",
+        "drowsiness",
+        "nausea",
+        "lack_of_appetite",
+        "shortness_of_breath",
+        "depression",
+        "anxiety",
+        "wellbeing",
+    ]
+    op: Literal[">=", ">"] = ">="
+    value: int = Field(ge=0, le=90)
+    rise: bool = False
+    severity: Literal["low", "medium", "high"] = "medium"
+    note: str | None = Field(default=None, max_length=300)
+
+
+class SymptomAssessmentPlan(_Strict):
+    scale: Literal["esas_r"] = "esas_r"
+    times: list[str] = Field(default_factory=list, description="local times, e.g. ['09:00']")
+    alert_limits: list[SymptomLimit] = Field(default_factory=list, max_length=30)
+
+
 class VitalSignsSchedule(_Strict):
     parameters: list[
         Literal[
@@ -229,6 +284,7 @@ class Pathway(_Strict):
     plan_template: PlanTemplate
     checklist: list[ChecklistEntry] = Field(min_length=1)
     vital_signs: VitalSignsSchedule
+    symptom_assessment: SymptomAssessmentPlan | None = None  # issue 14 (palliative)
     requires_care_request_to: list[str] = Field(
         default_factory=list,
         description="organisation kinds that must have accepted a care request before home",
@@ -270,6 +326,8 @@ class Pathway(_Strict):
         out += plan.if_worse + plan.discharge_criteria
         out += [limit.note for limit in plan.alert_limits if limit.note]
         out += [entry.label for entry in self.checklist]
+        if self.symptom_assessment is not None:  # issue 14 (palliative)
+            out += [lim.note for lim in self.symptom_assessment.alert_limits if lim.note]
         return out
 
     def criterion_keys(self) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from samband.models import Organisation, Pilot, PilotAssumption, PilotOrganisation
@@ -39,6 +40,21 @@ def of_organisation(session: Session, organisation_id: uuid.UUID) -> Sequence[Pi
         .where(PilotOrganisation.organisation_id == organisation_id)
         .options(*_loaded())  # type: ignore[arg-type]
         .order_by(Pilot.period_start.desc(), Pilot.name)
+    ).all()
+
+
+def finished_without(session: Session, organisation_id: uuid.UUID, today: date) -> Sequence[Pilot]:
+    """The pilots whose period ended before ``today`` that the organisation does not take
+    part in, the latest ended first."""
+    member = exists().where(
+        PilotOrganisation.pilot_id == Pilot.id,
+        PilotOrganisation.organisation_id == organisation_id,
+    )
+    return session.scalars(
+        select(Pilot)
+        .where(Pilot.period_end < today, ~member)
+        .options(*_loaded())  # type: ignore[arg-type]
+        .order_by(Pilot.period_end.desc(), Pilot.name)
     ).all()
 
 

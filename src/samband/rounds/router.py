@@ -10,12 +10,15 @@ from fastapi import APIRouter, Query, status
 
 from samband.deps import ContextDep
 from samband.kit.time import STOCKHOLM
+from samband.labresults import loinc
 from samband.models import ObservationSet, Round, RoundNote, User
 from samband.rounds import service
 from samband.rounds.schemas import (
     AlertBrief,
     AlertSummaryRead,
     CriterionRead,
+    LabPointRead,
+    LabTrendRead,
     LatestSetRead,
     News2Point,
     PersonRead,
@@ -26,6 +29,7 @@ from samband.rounds.schemas import (
     RoundPatientRead,
     RoundRead,
     RoundUpdate,
+    RuleEvaluationRead,
     SelfReportRead,
     VisitSummaryRead,
 )
@@ -137,9 +141,10 @@ def _list(view: service.RoundList) -> RoundListRead:
                 care_contact=_person(p.care_contact),
                 responsible_physician=_person(p.physician),
                 plan_version=p.plan_version,
-                discharge_criteria=[CriterionRead(criterion=c.text, met=c.met) for c in p.criteria],
+                discharge_criteria=[_criterion(c) for c in p.criteria],
                 latest_note=_note(p.latest_note) if p.latest_note else None,
                 **_monitoring(p.monitoring),
+                lab_results=_lab(p.lab) if p.monitoring is not None else None,
             )
             for p in view.patients
         ],
@@ -147,6 +152,54 @@ def _list(view: service.RoundList) -> RoundListRead:
 
 
 NOT_SHOWN = "not shown: your organisation may not read this episode's record"
+
+
+def _criterion(c: service.Criterion) -> CriterionRead:
+    """issue 14: a data criterion carries its evaluation (labresults.criteria)."""
+    e = c.evaluation
+    if e is None or e.status is None:
+        return CriterionRead(criterion=c.text, met=c.met)
+    return CriterionRead(
+        criterion=c.text,
+        met=c.met,
+        data=True,
+        status=e.status.value,
+        rules=[
+            RuleEvaluationRead(rule=r.rule, status=r.status.value, why=r.why.text("en"))
+            for r in e.rules
+        ],
+    )
+
+
+def _lab(lab: service.EpisodeLab | None) -> list[LabTrendRead]:
+    """issue 14: the episode's results per test, in the table's order."""
+    if lab is None:
+        return []
+    out = []
+    for key, test in loinc.TESTS.items():
+        results = lab.results.get(key)
+        if not results:
+            continue
+        latest = results[-1]
+        out.append(
+            LabTrendRead(
+                test=key,
+                loinc=test.loinc,
+                unit=test.unit,
+                ref_low=latest.ref_low,
+                ref_high=latest.ref_high,
+                results=[
+                    LabPointRead(
+                        id=r.id,
+                        taken_at=r.taken_at.astimezone(STOCKHOLM),
+                        value=r.value,
+                        flag=r.flag,
+                    )
+                    for r in results
+                ],
+            )
+        )
+    return out
 
 
 def _point(s: ObservationSet) -> News2Point:

@@ -115,9 +115,38 @@ class RoundNoteRead(ReadModel):
     created_at: datetime
 
 
+class RuleEvaluationRead(BaseModel):
+    rule: str = Field(description="crp_falling | afebrile_48h | <test>_below_<N>")
+    status: str = Field(description="met | not_met | not_enough_data")
+    why: str = Field(description="e.g. 'CRP 84 → 52 mg/L (3/12 → 5/12)'")
+
+
 class CriterionRead(BaseModel):
     criterion: str
     met: bool = Field(description="marked met in the latest round note")
+    data: bool = Field(default=False, description="a data criterion (issue 14): see status")
+    status: str | None = Field(
+        default=None,
+        description="a data criterion evaluated now: met | not_met | not_enough_data (a "
+        "person still confirms it in the round note); null for a manual criterion",
+    )
+    rules: list[RuleEvaluationRead] = Field(default_factory=list)
+
+
+class LabPointRead(BaseModel):
+    id: uuid.UUID
+    taken_at: datetime = Field(description="in Europe/Stockholm (with its UTC offset)")
+    value: float
+    flag: str | None = Field(description="H above the reference range, L below it")
+
+
+class LabTrendRead(BaseModel):
+    test: str = Field(description="crp, hb, wbc, … (GET /api/v1/lab-tests)")
+    loinc: str
+    unit: str
+    ref_low: float | None
+    ref_high: float | None
+    results: list[LabPointRead] = Field(description="the episode's, oldest first")
 
 
 class PersonRead(BaseModel):
@@ -209,6 +238,11 @@ class RoundPatientRead(BaseModel):
     latest_self_report: SelfReportRead | None = Field(
         default=None,
         description="the patient's own newest report (null with monitoring_shown: none yet)",
+    )
+    lab_results: list[LabTrendRead] | None = Field(
+        default=None,
+        description="issue 14: the episode's laboratory results per test (null when the "
+        "monitoring is not shown)",
     )
 
 

@@ -31,6 +31,9 @@ from samband.episodes.states import State
 from samband.kit.errors import Conflict, InvalidInput, not_visible, problem
 from samband.kit.i18n import msg
 from samband.kit.time import STOCKHOLM, local_today, utcnow
+from samband.labresults import service as labresults
+from samband.labresults.criteria import Evaluation
+from samband.labresults.service import EpisodeLab
 from samband.models import Episode, Patient, Round, RoundNote, Unit, User
 from samband.monitoring import summary
 from samband.monitoring.summary import Monitoring
@@ -53,6 +56,9 @@ TRANSITION_OF = {Decision.DISCHARGE: State.DISCHARGED, Decision.READMIT: State.R
 class Criterion:
     text: str
     met: bool  # marked met in the latest round note
+    # issue 14: a data criterion evaluated (labresults.criteria); None: a manual one, or the
+    # caller may not read the episode's record
+    evaluation: Evaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class RoundPatient:
     latest_note: RoundNote | None
     # None: the caller may not read this episode's record (the page says so)
     monitoring: Monitoring | None = None
+    # issue 14: the episode's laboratory results by test (None: not shown, as monitoring)
+    lab: EpisodeLab | None = None
 
     @property
     def criteria_met(self) -> int:
@@ -298,6 +306,7 @@ def _list(ctx: Context, round_: Round) -> RoundList:
     )
     pathways = registry()
     monitoring = summary.summarise(ctx, [episode for episode, _ in rows], round_.day)
+    lab = labresults.round_data(ctx, [episode for episode, _ in rows if episode.id in monitoring])
     patients = []
     for episode, patient in rows:
         plan = plans.get(episode.id)
@@ -318,13 +327,26 @@ def _list(ctx: Context, round_: Round) -> RoundList:
                 if episode.responsible_physician_id
                 else None,
                 plan_version=plan.number if plan else None,
-                criteria=[Criterion(text, text in met) for text in criteria],
+                criteria=_criteria(criteria, met, lab.get(episode.id)),
                 latest_note=note,
                 monitoring=monitoring.get(episode.id),
+                lab=lab.get(episode.id),
             )
         )
     log_listed(ctx, [p.patient.id for p in patients], resource_type="round")
     return RoundList(round=round_, patients=patients)
+
+
+def _criteria(texts: list[str], met: set[str], lab: EpisodeLab | None) -> list[Criterion]:
+    evaluations = {e.text: e for e in lab.evaluations} if lab else {}
+    return [
+        Criterion(
+            text,
+            text in met,
+            evaluations[text] if text in evaluations and evaluations[text].is_data else None,
+        )
+        for text in texts
+    ]
 
 
 def _episode_day(episode: Episode, day: date) -> int:

@@ -26,6 +26,7 @@ from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.web.base import FormErrors, WebContext, attempt, parse_form, render
 from samband.web.flow import FormData, back, blank, episode_page, notice_of, remap
+from samband.web.medadmin import care_request_block as medadmin_block
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,7 +103,16 @@ def _request_page(
         errors=errors,
         values=values or {},
         notice=notice_of(request),
+        # issue 14: the medication list's version and the receiver's acknowledgement
+        medication_list=medadmin_block(ctx, care_request),
     )
+
+
+def show_request_again(
+    request: Request, ctx: WebContext, request_id: uuid.UUID, errors: FormErrors
+) -> HTMLResponse:
+    """The care request page with a refusal (web/medadmin.py's acknowledgement button)."""
+    return _request_page(request, ctx, request_id, errors)
 
 
 @router.get("/care-requests/{request_id}", response_class=HTMLResponse)

@@ -60,6 +60,8 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
             links.insert(1, (MY_VISITS, "nav.my_visits"))
     elif actor.role == Role.ANALYST:
         links.append((OUTCOMES, "nav.outcomes"))
+        # the deviations' counts per pathway, organisation and category (no patient data)
+        links.append(("/deviations/summary", "nav.deviation_summary"))
     if actor.role == Role.PHYSICIAN and actor.can(Permission.PATIENT_READ):
         links.append((MORNING_LIST, "nav.morning_list"))
     asks = actor.can(Permission.PHYSICIAN_REQUEST_SEND)
@@ -68,6 +70,8 @@ def nav_links(actor: Actor | None) -> list[tuple[str, str]]:
         links.append((PHYSICIAN_REQUESTS, "nav.physician_requests"))
     if actor.can(Permission.PHYSICIAN_SLOT_MANAGE) and actor.organisation_kind in SLOT_OFFERING:
         links.append((PHYSICIAN_SLOTS, "nav.physician_slots"))
+    if actor.can(Permission.DEVIATION_REPORT):  # Avvikelser (issue 14)
+        links.append(("/deviations", "nav.deviations"))
     if actor.can(Permission.ONCALL_READ):
         links.append((ON_CALL, "nav.on_call"))
     if actor.can(Permission.AUDIT_READ):

@@ -1,6 +1,7 @@
 """Follow-up pages (issue 6): the outcomes page (/outcomes, filters, the indicator table,
-bar charts, costs per authority, the CSV), a pilot's report (/pilots/{id}) and the patient's
-trygghet questionnaire on the tablet at discharge (/episodes/{id}/questionnaire).
+bar charts, costs per authority, the CSV) and the patient's trygghet questionnaire on the
+tablet at discharge (/episodes/{id}/questionnaire). A pilot's report (/pilots/{id}) and the
+pilots' forms are in web/pilots.py (issue 14).
 
 The same services as the API: ``outcomes.service.report_for`` (aggregates for
 ``directory:read``; episode ids only with ``trace`` and only those the caller may see),
@@ -39,21 +40,6 @@ from samband.web.i18n import translate
 router = APIRouter(include_in_schema=False)
 
 TYPES = ("early_supported_discharge", "admission_avoidance")
-# the indicators a pilot's report compares (the care form's results)
-PILOT_INDICATORS = (
-    "episodes_started",
-    "patient_days_at_home",
-    "bed_days_freed",
-    "length_of_stay_median_days",
-    "escalation_rate_during_episode",
-    "readmission_rate_within_30_days",
-    "ed_visits_during_episode",
-    "deaths_unexpected",
-    "visits_per_patient_day",
-    "patient_felt_safe_share",
-    "region_net_sek",
-    "municipality_net_sek",
-)
 # the physician requests per urgency (docs/indicators.md "Physician support")
 URGENCY_INDICATORS = (
     "physician_requests",
@@ -234,36 +220,6 @@ def outcomes_csv(request: Request, ctx: WebContext) -> Response:
         outcome_render.to_csv(report, trace=trace),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-# -- a pilot's report --------------------------------------------------------------------------
-
-
-@router.get("/pilots/{pilot_id}", response_class=HTMLResponse)
-def pilot_page(request: Request, ctx: WebContext, pilot_id: uuid.UUID) -> HTMLResponse:
-    lang = language(request)
-    r = pilots.report(ctx, pilot_id)
-    rows = [
-        Row(
-            n,
-            indicator_name(n, lang),
-            definition(n, lang),
-            _shown(r.results, n, lang),
-            _shown(r.comparison, n, lang),
-        )
-        for n in PILOT_INDICATORS
-        if n in BY_NAME
-    ]
-    codes = pilots.organisation_codes(ctx, r.pilot)
-    return render(
-        request,
-        "pilot.html",
-        ctx,
-        r=r,
-        pilot=r.pilot,
-        rows=rows,
-        organisations=[codes[o.organisation_id] for o in r.pilot.organisations],
     )
 
 

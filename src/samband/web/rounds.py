@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from samband.kit.text import is_ascii_digits
 from samband.kit.time import local_today
+from samband.labresults import loinc
 from samband.rounds import service
 from samband.rounds.schemas import (
     Decision,
@@ -166,6 +167,8 @@ def _round_page(
         roles=[r.value for r in ParticipantRole],
         present_by=[p.value for p in PresentBy],
         decisions=[d.value for d in Decision],
+        # issue 14: the results' units as shown, in the table's order (labresults/loinc.py)
+        lab_tests={key: test.unit_text for key, test in loinc.TESTS.items()},
     )
 
 

@@ -145,6 +145,8 @@ def _form(
         examples={name: example for name, (_, example) in FIELDS.items()},
         asks_oxygen=asks_oxygen,
         feelings=FEELINGS,
+        # issue 14 (palliative): ESAS-r on the tablet (web/palliative.py)
+        symptoms=pathway is not None and pathway.symptom_assessment is not None,
         errors=errors,
         values=values or {"client_id": f"self-report-{uuid.uuid4()}"},
     )
