@@ -13,12 +13,16 @@ the hospital or at home; patients with 1–3 visits (IV antibiotics 3×/day or 2
 staggered hours ±30 min, samples in the morning, wound care, physician visits, check-ups,
 urgent ad-hoc visits), their regular staff as preferred staff (continuity) and priorities.
 
-The benchmark solves each day with both solvers for the same time on the same travel
-model, checks every plan independently (``samband.planning.check``; must be 0 errors) and
-reports travel minutes, unassigned visits, continuity (of the visits that have preferred
-staff, the share made by one of them) and the wall-clock solve time. Run on one core:
+The benchmark solves each day with the planner and the OR-Tools baselines (the planner's
+own lexicographic objective, and the travel-weighted model it had before decision 0021)
+for the same wall-clock time, each on one core, on the same travel model; checks every
+plan independently (``samband.planning.check``; must be 0 errors) and reports per day and
+time the visits left out (priority 1), continuity (of the visits that have preferred staff,
+the share made by one of them), travel minutes, and the planner's win/tie/loss against each
+baseline; then the totals per family, and the planner at 30 s against itself at 10 s.
+The figures in docs/benchmarks.md come from (about 25 minutes on 2 cores):
 
-    taskset -c 0 .venv/bin/python bench/hah_days.py run --sizes 20,100 --seconds 5
+    .venv/bin/python bench/hah_days.py run --seconds 10,30 --jobs 2 --out /tmp/hah.md
     .venv/bin/python bench/hah_days.py generate --visits 100 --seed 1 > day.json
 
 Needs the ``bench`` extra (``pip install -e '.[bench]'``) for OR-Tools.
@@ -40,12 +44,11 @@ from samband.planning.check import check
 from samband.planning.plan import Plan, Route, Stop, Unassigned
 from samband.planning.problem import Point, Problem, Staff, Visit, parse_problem
 from samband.planning.solver import (
-    PREFERENCE_PENALTY,
     REASON_COULD_NOT_FIT,
     PlanningError,
     PyVRPSolver,
-    prize,
     triage,
+    weights,
 )
 from samband.planning.travel import GreatCircleTravel, TravelModel
 
@@ -333,10 +336,19 @@ def _min_span_route(s: Staff, order: list[Visit], travel: TravelModel) -> Route:
     return Route(s.id, tuple(stops), latest[0] - legs[0], back)
 
 
-def solve_ortools(problem: Problem, seconds: float, travel: TravelModel) -> Plan:
-    """The baseline: OR-Tools routing with the planner's model (same travel times, skills as
-    allowed vehicles, windows, shifts, ``max_minutes`` as span bounds, the same prizes as
-    disjunction penalties, the same preference penalty as per-vehicle arc costs)."""
+TRAVEL_PRIZE_BASE = 3_600  # the travel-weighted model: a visit is worth 1 h × 10^(5 − priority)
+TRAVEL_PREFERENCE = 900  # and a visit by someone not preferred costs 15 minutes
+
+
+def solve_ortools(
+    problem: Problem, seconds: float, travel: TravelModel, *, lexicographic: bool = True
+) -> Plan:
+    """The baseline: OR-Tools routing (same travel times, skills as allowed vehicles,
+    windows, shifts, ``max_minutes`` as span bounds; parallel cheapest insertion, then guided
+    local search). ``lexicographic``: the planner's own objective (its prizes as disjunction
+    penalties, its continuity weight as per-vehicle arc costs); otherwise the travel-weighted
+    model the planner used before decision 0021 (a visit worth 1 h × 10^(5 − priority), a
+    broken preference 15 minutes), which trades continuity for travel."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     candidates, unassigned = triage(problem, travel)
@@ -344,6 +356,15 @@ def solve_ortools(problem: Problem, seconds: float, travel: TravelModel) -> Plan
     staff = problem.staff
     if not visits:
         return Plan((), tuple(unassigned), 0)
+    w = weights(problem, visits)
+    if lexicographic:
+        pref_cost, prize_of = w.continuity, w.prize
+    else:
+        pref_cost = TRAVEL_PREFERENCE
+
+        def prize_of(v: Visit) -> int:
+            return TRAVEL_PRIZE_BASE * 10 ** (5 - v.priority)
+
     n_depots = 2 * len(staff)
     points: list[Point] = [p for s in staff for p in (s.start, s.end)]
     points += [v.location for v in visits]
@@ -369,7 +390,7 @@ def solve_ortools(problem: Problem, seconds: float, travel: TravelModel) -> Plan
                 col = n_depots + j
                 for i in range(n):
                     if i != col:
-                        cost[i][col] += PREFERENCE_PENALTY
+                        cost[i][col] += pref_cost
         routing.SetArcCostEvaluatorOfVehicle(routing.RegisterTransitMatrix(cost), k)
     day = 24 * 3600
     routing.AddDimension(time_idx, day, day, False, "time")
@@ -379,7 +400,7 @@ def solve_ortools(problem: Problem, seconds: float, travel: TravelModel) -> Plan
         time_dim.CumulVar(index).SetRange(v.window_start, v.window_end)
         # skills: only these vehicles (-1: the visit is left out)
         routing.VehicleVar(index).SetValues([-1, *candidates[v.id]])
-        routing.AddDisjunction([index], prize(v))
+        routing.AddDisjunction([index], prize_of(v))
     for k, s in enumerate(staff):
         time_dim.CumulVar(routing.Start(k)).SetRange(s.shift_start, s.shift_end)
         time_dim.CumulVar(routing.End(k)).SetRange(s.shift_start, s.shift_end)
@@ -427,21 +448,28 @@ def solve_ortools(problem: Problem, seconds: float, travel: TravelModel) -> Plan
 
 # -- the benchmark ----------------------------------------------------------------------------
 
+PLANNER = "planner"
+BASELINES = {
+    "ortools": "OR-Tools, the planner's objective",
+    "ortools-travel": "OR-Tools, travel-weighted (the old model)",
+}
+
 
 @dataclass
 class Result:
-    day: str
+    size: int
+    seed: int
+    seconds: float  # the time given
+    solver: str
     visits: int
     staff: int
-    solver: str
     travel_minutes: int | None
     unassigned: int | None
     unassigned_p1: int | None
+    broken: int | None  # visits made by someone not preferred (of those with preferences)
     continuity: float | None  # % of visits with preferred staff made by one of them
-    seconds: float
+    elapsed: float  # wall-clock seconds used
     errors: int
-    cost: int | None = None  # travel min + PREFERENCE_PENALTY (as minutes) per broken preference
-    seed: int = 0
 
 
 def continuity(problem: Problem, plan: Plan) -> float | None:
@@ -454,22 +482,25 @@ def continuity(problem: Problem, plan: Plan) -> float | None:
     return 100.0 * kept / len(wanted)
 
 
-def measure(day: str, problem: Problem, solver: str, seconds: float, seed: int) -> Result:
+def measure(size: int, seed: int, seconds: float, solver: str) -> Result:
+    """Generate the day, solve it with ``solver`` for ``seconds`` and check the plan."""
+    problem = parse_problem(generate(size, seed))
     travel = GreatCircleTravel(problem.travel)
     started = time.perf_counter()
     plan: Plan | None
     try:
-        if solver == "PyVRP (planner)":
+        if solver == PLANNER:
             plan = PyVRPSolver(travel).solve(problem, seconds, seed)
         else:
-            plan = solve_ortools(problem, seconds, travel)
+            plan = solve_ortools(problem, seconds, travel, lexicographic=solver == "ortools")
     except PlanningError as exc:  # the planner refuses to return a plan that fails the check
-        print(f"{day} {solver}: {exc}", file=sys.stderr)
+        print(f"{size}/{seed} {solver}: {exc}", file=sys.stderr)
         plan = None
     elapsed = time.perf_counter() - started
+    n_visits, n_staff = len(problem.visits), len(problem.staff)
     if plan is None:
         return Result(
-            day, len(problem.visits), len(problem.staff), solver, None, None, None, None, elapsed, 1
+            size, seed, seconds, solver, n_visits, n_staff, None, None, None, None, None, elapsed, 1
         )
     priority = {v.id: v.priority for v in problem.visits}
     made_by = {stop.visit: r.staff for r in plan.routes for stop in r.stops}
@@ -479,92 +510,142 @@ def measure(day: str, problem: Problem, solver: str, seconds: float, seed: int) 
         if v.id in made_by and v.preferred_staff and made_by[v.id] not in v.preferred_staff
     )
     return Result(
-        day=day,
-        visits=len(problem.visits),
-        staff=len(problem.staff),
-        solver=solver,
-        travel_minutes=plan.travel_minutes,
-        unassigned=len(plan.unassigned),
-        unassigned_p1=sum(1 for u in plan.unassigned if priority[u.visit] == 1),
-        continuity=continuity(problem, plan),
-        seconds=elapsed,
-        errors=len(check(problem, plan, travel)),
-        cost=plan.travel_minutes + broken * PREFERENCE_PENALTY // 60,
-        seed=seed,
+        size,
+        seed,
+        seconds,
+        solver,
+        n_visits,
+        n_staff,
+        plan.travel_minutes,
+        len(plan.unassigned),
+        sum(1 for u in plan.unassigned if priority[u.visit] == 1),
+        broken,
+        continuity(problem, plan),
+        elapsed,
+        len(check(problem, plan, travel)),
     )
 
 
-def _rank(r: Result) -> tuple[float, ...]:
-    """Better plans sort first: fewer priority-1 visits left out, fewer left out, lower cost."""
-    if r.unassigned is None or r.unassigned_p1 is None or r.cost is None or r.errors:
+def rank(r: Result) -> tuple[float, ...]:
+    """The issue's order: fewer priority-1 visits left out, fewer left out, fewer visits by
+    someone not preferred, less travel (a plan that fails the check is worst)."""
+    if r.errors or None in (r.unassigned_p1, r.unassigned, r.broken, r.travel_minutes):
         return (math.inf,)
-    return (r.unassigned_p1, r.unassigned, r.cost)
+    return (
+        float(r.unassigned_p1 or 0),
+        float(r.unassigned or 0),
+        float(r.broken or 0),
+        float(r.travel_minutes or 0),
+    )
 
 
-def table(results: list[Result], seconds: float) -> str:
-    def fmt(x: object, spec: str = "") -> str:
-        return "–" if x is None else format(x, spec)
+def verdict(ours: Result, theirs: Result) -> str:
+    a, b = rank(ours), rank(theirs)
+    return "win" if a < b else "tie" if a == b else "loss"
 
+
+def _cell(r: Result) -> str:
+    if r.errors:
+        return f"check errors: {r.errors}"
+    cont = "–" if r.continuity is None else f"{r.continuity:.0f} %"
+    return f"{r.unassigned} ({r.unassigned_p1}) · {cont} · {r.travel_minutes}"
+
+
+def table(results: list[Result]) -> str:
+    """Markdown: per day and time, each solver's plan and the planner's verdict against each
+    baseline; then wins/ties/losses per family; then the planner at 30 s against 10 s."""
+    solvers = [PLANNER] + [b for b in BASELINES if any(r.solver == b for r in results)]
+    index = {(r.size, r.seed, r.seconds, r.solver): r for r in results}
+    times = sorted({r.seconds for r in results})
+    days = sorted({(r.size, r.seed) for r in results})
     lines = [
-        f"Hospital-at-home days (Falun), {seconds:g} s per day and solver, one core. Travel: "
-        "great circle × 1.3 at 40 km/h, rounded up to whole minutes. Continuity: of the "
-        "visits with preferred staff, % made by one of them. Cost: travel minutes + "
-        f"{PREFERENCE_PENALTY // 60} per visit made by someone not preferred (what both "
-        "solvers minimise once no more visits fit). Better: fewer priority-1 visits left out, "
-        "then fewer left out, then lower cost. Check errors: hard constraints broken, "
-        "recomputed independently (must be 0).",
+        "Each cell: visits left out (priority 1) · continuity · travel minutes. Verdict: the "
+        "planner against the baseline in the order fewer priority-1 visits left out, fewer "
+        "left out, fewer visits by someone not preferred, less travel. Every plan re-checked "
+        "by `samband.planning.check` (0 errors unless shown).",
         "",
-        "| day | seed | visits | staff | solver | travel min | unassigned (priority 1) "
-        "| continuity % | cost | solve s | check errors | better |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| visits | seed | staff | s | "
+        + " | ".join(s for s in solvers)
+        + " | "
+        + " | ".join(f"vs {b}" for b in solvers[1:])
+        + " |",
+        "| ---: | ---: | ---: | ---: | "
+        + " | ".join("---" for _ in solvers)
+        + " | "
+        + " | ".join("---" for _ in solvers[1:])
+        + " |",
     ]
-    for r in results:
-        rivals = [o for o in results if o.day == r.day and o.seed == r.seed and o is not r]
-        better = "yes" if all(_rank(r) < _rank(o) for o in rivals) else ""
-        if any(_rank(r) == _rank(o) for o in rivals):
-            better = "tie"
-        lines.append(
-            f"| {r.day} | {r.seed} | {r.visits} | {r.staff} | {r.solver} "
-            f"| {fmt(r.travel_minutes)} | {fmt(r.unassigned)} ({fmt(r.unassigned_p1)}) "
-            f"| {fmt(r.continuity, '.1f')} | {fmt(r.cost)} | {r.seconds:.1f} | {r.errors} "
-            f"| {better} |"
-        )
+    for size, seed in days:
+        for sec in times:
+            row = [index.get((size, seed, sec, s)) for s in solvers]
+            mine = row[0]
+            if mine is None:
+                continue
+            cells = [_cell(r) if r else "–" for r in row]
+            verdicts = [verdict(mine, r) if r else "–" for r in row[1:]]
+            lines.append(
+                f"| {size} | {seed} | {mine.staff} | {sec:g} | "
+                + " | ".join(cells)
+                + " | "
+                + " | ".join(verdicts)
+                + " |"
+            )
     lines += [
         "",
-        "Per family (mean over the days):",
-        "",
-        "| family | solver | days | travel min | unassigned | priority-1 unassigned "
-        "| continuity % | cost | days better |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| family | s | baseline | wins | ties | losses | planner continuity % "
+        "| baseline continuity % |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for day in dict.fromkeys(r.day for r in results):
-        for solver in dict.fromkeys(r.solver for r in results):
-            mine = [r for r in results if r.day == day and r.solver == solver]
-            ok = [r for r in mine if r.errors == 0 and r.travel_minutes is not None]
-            if not ok:
-                continue
-            wins = sum(
-                1
-                for r in mine
-                if all(
-                    _rank(r) < _rank(o)
-                    for o in results
-                    if o.day == r.day and o.seed == r.seed and o is not r
+    for size in sorted({d[0] for d in days}):
+        for sec in times:
+            for b in solvers[1:]:
+                pairs = [
+                    (index[(size, seed, sec, PLANNER)], index[(size, seed, sec, b)])
+                    for s2, seed in days
+                    if s2 == size
+                    and (size, seed, sec, PLANNER) in index
+                    and (size, seed, sec, b) in index
+                ]
+                if not pairs:
+                    continue
+                count = {
+                    k: sum(1 for m, t in pairs if verdict(m, t) == k)
+                    for k in ("win", "tie", "loss")
+                }
+
+                def mean(values: list[float | None]) -> str:
+                    ok = [v for v in values if v is not None]
+                    return f"{sum(ok) / len(ok):.1f}" if ok else "–"
+
+                lines.append(
+                    f"| {size} | {sec:g} | {b} | {count['win']} | {count['tie']} "
+                    f"| {count['loss']} | {mean([m.continuity for m, _ in pairs])} "
+                    f"| {mean([t.continuity for _, t in pairs])} |"
                 )
-            )
-
-            def mean(values: list[float]) -> float:
-                return sum(values) / len(values)
-
-            lines.append(
-                f"| {day} | {solver} | {len(mine)} "
-                f"| {mean([float(r.travel_minutes or 0) for r in ok]):.0f} "
-                f"| {mean([float(r.unassigned or 0) for r in ok]):.1f} "
-                f"| {mean([float(r.unassigned_p1 or 0) for r in ok]):.1f} "
-                f"| {mean([r.continuity or 0.0 for r in ok]):.1f} "
-                f"| {mean([float(r.cost or 0) for r in ok]):.0f} | {wins} |"
-            )
+    if len(times) > 1:
+        lo, hi = times[0], times[-1]
+        better = same = worse = 0
+        for size, seed in days:
+            a, b2 = index.get((size, seed, lo, PLANNER)), index.get((size, seed, hi, PLANNER))
+            if a and b2:
+                if rank(b2) < rank(a):
+                    better += 1
+                elif rank(b2) == rank(a):
+                    same += 1
+                else:
+                    worse += 1
+        lines += [
+            "",
+            f"The planner at {hi:g} s against itself at {lo:g} s: better on {better} days, the "
+            f"same on {same}, worse on {worse}.",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _run(task: tuple[int, int, float, str]) -> Result:
+    result = measure(*task)
+    print(f"{task}: {rank(result)} {result.elapsed:.1f} s", file=sys.stderr, flush=True)
+    return result
 
 
 def main() -> None:
@@ -576,8 +657,18 @@ def main() -> None:
     gen.add_argument("--seed", type=int, default=1)
     run = sub.add_parser("run", help="benchmark the planner against OR-Tools")
     run.add_argument("--sizes", default="20,100,300", help="visits per day, comma-separated")
-    run.add_argument("--seconds", type=float, default=10.0)
-    run.add_argument("--seeds", default="1", help="generator seeds (days), comma-separated")
+    run.add_argument("--seconds", default="10,30", help="time per solve, comma-separated")
+    run.add_argument("--seeds", default="1,2,3,4,5", help="generator seeds (days)")
+    run.add_argument(
+        "--baselines", default="ortools,ortools-travel", help=f"of {', '.join(BASELINES)}"
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="solves at once, each on one core (2 on a 2-core machine: every solver, the "
+        "planner and the baselines alike, still has one core for its whole time)",
+    )
     run.add_argument("--write", type=Path, help="also write each generated day here as JSON")
     run.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args()
@@ -587,23 +678,36 @@ def main() -> None:
             json.dumps(generate(args.visits, args.seed, args.staff), ensure_ascii=False, indent=1)
         )
         return
-    results = []
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        for seed in seeds:
-            raw = generate(size, seed)
-            day = f"falun-{size}"
-            if args.write:
-                args.write.mkdir(parents=True, exist_ok=True)
-                (args.write / f"{day}-seed{seed}.json").write_text(
-                    json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8"
+    times = [float(s) for s in args.seconds.split(",") if s.strip()]
+    baselines = [b for b in args.baselines.split(",") if b.strip()]
+    for b in baselines:
+        if b not in BASELINES:
+            parser.error(f"unknown baseline {b!r} (known: {', '.join(BASELINES)})")
+    if args.write:
+        args.write.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            for seed in seeds:
+                (args.write / f"falun-{size}-seed{seed}.json").write_text(
+                    json.dumps(generate(size, seed), ensure_ascii=False, indent=1),
+                    encoding="utf-8",
                 )
-            problem = parse_problem(raw)
-            for solver in ("PyVRP (planner)", "OR-Tools"):
-                result = measure(day, problem, solver, args.seconds, seed)
-                results.append(result)
-                print(f"{day} {solver}: {result}", file=sys.stderr)
-    md = table(results, args.seconds)
+    tasks = [
+        (size, seed, sec, solver)
+        for sec in times
+        for size in sizes
+        for seed in seeds
+        for solver in [PLANNER, *baselines]
+    ]
+    if args.jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(_run, tasks))
+    else:
+        results = [_run(t) for t in tasks]
+    md = table(results)
     print(md)
     if args.out:
         args.out.write_text(md, encoding="utf-8")

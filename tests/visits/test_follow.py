@@ -26,7 +26,7 @@ from samband.models import (
     Visit,
 )
 from samband.patientcopy import service as patientcopy
-from samband.planning.problem import Problem
+from samband.planning.problem import DEFAULT_PRIORITY, Problem
 from samband.security.context import Context
 from samband.security.service import actor_of
 from samband.visits import dayplans, service
@@ -235,6 +235,63 @@ class TestMedicationTimes:
         assert iv_line.startswith("Varje dag kl. 08.00, 16.00 och 24.00 kommer en sjuksköterska")
         english = patientcopy.for_episode(ctx, opat.episode.id, lang="en", today=DAY)
         assert any("at 08:00, 16:00 and 24:00" in line for line in english.days[0].lines)
+
+
+class TestDosePriority:
+    """A dose given by staff is the planner's highest priority (1); other visits from the care
+    plan keep the default."""
+
+    def test_the_iv_doses_have_priority_1_at_the_prescribed_times_and_the_rest_the_default(
+        self, client: TestClient, session: Session, opat: Opat
+    ) -> None:
+        response = client.post(
+            "/api/v1/visits/generate",
+            json={"date": DAY.isoformat()},
+            headers=auth(session, opat.planner),
+        )
+
+        assert response.status_code == 200, response.text
+        made = response.json()["visits"]
+        doses = sorted(
+            (v for v in made if v["activity_key"] == "iv_antibiotics"),
+            key=lambda v: v["window_start"],
+        )
+        # "08:00 16:00 24:00": 08:00 and 16:00 ±30 min, yesterday's 24:00 dose at 00:00-00:30
+        assert [tuple(v["window_local"]) for v in doses] == [
+            ("00:00", "00:30"),
+            ("07:30", "08:30"),
+            ("15:30", "16:30"),
+        ]
+        assert [v["priority"] for v in doses] == [1, 1, 1]
+        others = [v for v in made if v["activity_key"] != "iv_antibiotics"]
+        assert others  # the OPAT care plan has other home visits (PICC care, samples)
+        assert {v["priority"] for v in others} == {DEFAULT_PRIORITY}
+        assert DEFAULT_PRIORITY != 1
+        stored = visits(session, activity_key="iv_antibiotics")
+        assert {v.priority for v in stored} == {1}
+
+    def test_a_dose_made_before_it_had_priority_1_gets_it_when_the_day_is_made_again(
+        self, client: TestClient, session: Session, opat: Opat
+    ) -> None:
+        headers = auth(session, opat.planner)
+        generate(client, headers)
+        planned, assigned, _ = visits(session, activity_key="iv_antibiotics")
+        other = next(v for v in visits(session) if v.activity_key != "iv_antibiotics")
+        for visit in (planned, assigned, other):
+            visit.priority = 3  # as visits were made before doses had priority 1
+        assigned.status = "assigned"
+        assigned.assigned_user_id = opat.iv_nurse.id
+        window = (assigned.window_start, assigned.window_end)
+        session.flush()
+
+        generate(client, headers)
+
+        after = {v.id: v for v in visits(session)}
+        assert after[planned.id].priority == 1
+        assert after[assigned.id].priority == 1  # its window and staff stay as published
+        assert (after[assigned.id].window_start, after[assigned.id].window_end) == window
+        assert after[assigned.id].assigned_user_id == opat.iv_nurse.id
+        assert after[other.id].priority == DEFAULT_PRIORITY
 
 
 class TestPlansFollowThePatient:

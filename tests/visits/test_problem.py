@@ -113,6 +113,27 @@ class TestBuildProblem:
         assert [s["id"] for s in built.problem["staff"]] == ["s1"]
         assert built.problem["staff"][0]["shift"] == ["12:00", "16:00"]
 
+    def test_a_published_visit_is_announced_with_its_staff_and_local_start(self) -> None:
+        rows = [
+            visit("v1", status="assigned", assigned="s2", planned_start=at(8, 40)),
+            visit("v2", status="assigned", assigned="s1", planned_start=at(9)),
+            visit("v3"),  # left out of the published plan: nobody told the patient a time
+        ]
+
+        built = build_problem(
+            DAY, rows, [shift("s1"), shift("s2")], preferred={"v1": ["s1"]}, announced={"v1", "v3"}
+        )
+
+        by_id = {v["id"]: v for v in built.problem["visits"]}
+        assert by_id["v1"]["announced"] == {"staff": "s2", "start": "08:40"}
+        assert by_id["v1"]["preferred_staff"] == ["s1"]  # continuity stays as it is
+        assert "announced" not in by_id["v2"]  # not in the published plan's routes
+        assert "announced" not in by_id["v3"]
+        parsed = parse_problem(built.problem)
+        announced = parsed.visit("v1").announced
+        assert announced is not None
+        assert (announced.staff, announced.start) == ("s2", (8 * 60 + 40) * 60)
+
     @given(
         hours=st.lists(st.integers(min_value=0, max_value=22), min_size=0, max_size=8),
         coordinates=st.lists(st.booleans(), min_size=8, max_size=8),

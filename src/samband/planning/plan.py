@@ -19,7 +19,8 @@ from typing import Any
 from samband.kit.errors import Problem
 from samband.kit.i18n import Msg, has, msg
 from samband.kit.stored import dump_params, load_params
-from samband.planning.problem import ProblemError, format_clock, parse_clock
+from samband.planning.problem import KEEP_MINUTES, ProblemError, format_clock, parse_clock
+from samband.planning.problem import Problem as PlanningProblem
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,21 @@ def plan_from_dict(raw: Mapping[str, Any]) -> Plan:
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ProblemError(f"the plan is malformed: {exc!r}") from None
     return Plan(routes=routes, unassigned=unassigned, travel_minutes=travel)
+
+
+def moved(problem: PlanningProblem, plan: Plan) -> list[str]:
+    """The announced visits (a re-plan of a published day) that this plan moves: to another
+    staff member, more than ``KEEP_MINUTES`` from the announced time, or out of the plan."""
+    where = {stop.visit: (r.staff, stop.start) for r in plan.routes for stop in r.stops}
+    out: list[str] = []
+    for v in problem.visits:
+        if v.announced is None:
+            continue
+        got = where.get(v.id)
+        if (
+            got is None
+            or got[0] != v.announced.staff
+            or abs(got[1] - v.announced.start) > KEEP_MINUTES * 60
+        ):
+            out.append(v.id)
+    return out

@@ -26,6 +26,9 @@ from typing import Any
 MIN_PRIORITY = 1
 MAX_PRIORITY = 5
 DEFAULT_PRIORITY = 3
+# An announced visit is kept when it stays with its staff member and starts within this many
+# minutes of the announced time (a re-plan of a published day; see ``Visit.announced``).
+KEEP_MINUTES = 15
 
 
 class ProblemError(ValueError):
@@ -56,6 +59,14 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class Announced:
+    """What the patient was told of a visit of a published plan: who comes, and when."""
+
+    staff: str
+    start: int  # seconds after midnight
+
+
+@dataclass(frozen=True)
 class Visit:
     id: str
     patient: str
@@ -66,6 +77,7 @@ class Visit:
     skills: frozenset[str]
     preferred_staff: tuple[str, ...] = ()
     priority: int = DEFAULT_PRIORITY
+    announced: Announced | None = None
 
     @property
     def duration(self) -> int:
@@ -250,6 +262,15 @@ def _visit(raw: object, index: int) -> Visit:
     priority = DEFAULT_PRIORITY
     if obj.get("priority") is not None:
         priority = _int(obj["priority"], f"{where}.priority", MIN_PRIORITY, MAX_PRIORITY)
+    announced = None
+    if obj.get("announced") is not None:
+        raw_ann = _obj(obj["announced"], f"{where}.announced")
+        announced = Announced(
+            staff=_id(_req(raw_ann, "staff", f"{where}.announced"), f"{where}.announced.staff"),
+            start=parse_clock(
+                _req(raw_ann, "start", f"{where}.announced"), f"{where}.announced.start"
+            ),
+        )
     return Visit(
         id=visit_id,
         patient=_id(_req(obj, "patient", where), f"{where}.patient"),
@@ -260,6 +281,7 @@ def _visit(raw: object, index: int) -> Visit:
         skills=_skills(obj.get("skills"), f"{where}.skills"),
         preferred_staff=preferred,
         priority=priority,
+        announced=announced,
     )
 
 

@@ -6,9 +6,20 @@
   from the last of them. A new plan prefers each patient's regular staff (``REGULAR_STAFF``:
   whoever made most of the patient's visits in the last ``HISTORY_DAYS`` days), for
   continuity, and the patient's fixed physician for a physician's visit, their fixed care
-  contact first for the others (decision 0018); a replan prefers each visit's current
-  staff member (moving as little as possible). A draft changes no visit; publishing writes
-  the assignments onto the visits, and a replan of a published plan does so at once.
+  contact first for the others (decision 0018); a replan of a draft prefers each visit's
+  current staff member (moving as little as possible). A draft changes no visit; publishing
+  writes the assignments onto the visits, and a replan of a published plan does so at once.
+- **A replan of a published plan keeps what the patients were told**: each open visit of
+  its routes is *announced* with its staff member and planned start (``problem.announcement``)
+  and keeps its ordinary continuity preferences; the planner keeps an announced visit with
+  that staff member within ``KEEP_MINUTES`` of that time whenever it can (above continuity,
+  below serving visits). The announced visits the new plan moves anyway
+  (``planning.plan.moved``) are stored with the plan (``solution["moved"]``), shown on its
+  page and returned by the API.
+- **Travel times** come from the OSRM server of ``SAMBAND_OSRM_URL`` when it is set
+  (``road_travel``; fetched in the job with no transaction open), else from the embedded
+  great-circle model. A routing server that fails makes the plan fail with
+  ``dayplan.routing_failed`` (never a crashed worker).
 - **Solved off the request path** (decision 0015): ``create_day_plan`` and ``replan`` make
   or mark the plan (``solve_status`` queued) and defer the job ``dayplans.solve``
   (visits/jobs.py). The job reads the problem in one short transaction (``begin_solve``),
@@ -35,6 +46,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from samband.config import get_settings
 from samband.episodes.access import not_found
 from samband.episodes.states import State
 from samband.jobs.queue import defer
@@ -44,10 +56,13 @@ from samband.kit.i18n import Msg, msg
 from samband.kit.time import as_utc, local_today, utcnow
 from samband.models import DayPlan, Episode, Patient, Visit
 from samband.notifications import service as notifications
-from samband.planning.plan import Plan, Unassigned
+from samband.planning.osrm import OSRMError, OSRMTravel
+from samband.planning.plan import Plan, Unassigned, moved
 from samband.planning.plan import unassigned_from_dict as left_out_from_dict
+from samband.planning.problem import Problem as PlanningProblem
 from samband.planning.problem import ProblemError, parse_clock, parse_problem
 from samband.planning.solver import PyVRPSolver, Solver
+from samband.planning.travel import TravelModel
 from samband.security.context import AccessLog, Context
 from samband.security.roles import Permission
 from samband.security.service import actor_of, log_listed, visibility
@@ -79,8 +94,8 @@ ENDED_NOTES = {
 }
 NO_STAFF = "planning.no_staff_on_shift"  # nobody of the organisations has time left
 
-# The solver the day plans use; tests may swap it for a fake.
-solver: Solver = PyVRPSolver()
+# The solver the day plans use; None: PyVRP with ``road_travel`` (tests may swap in a fake).
+solver: Solver | None = None
 
 
 @dataclass(frozen=True)
@@ -115,11 +130,33 @@ class PlanLeftOut:
 
 
 @dataclass(frozen=True)
+class MovedVisit:
+    """An announced visit that a replan of the published plan moved: who and when the patient
+    was told, and who and when now (None: left out of the plan)."""
+
+    visit: Visit
+    told_staff_id: uuid.UUID | None
+    told_staff_name: str
+    told_start: str
+    staff_id: uuid.UUID | None
+    staff_name: str | None
+    start: str | None
+
+
+@dataclass(frozen=True)
 class DayPlanView:
     plan: DayPlan
     routes: list[PlanRoute]
     unassigned: list[PlanLeftOut]
     hidden_visits: int
+    # the announced visits the last replan of the published plan moved: those of patients the
+    # caller may see, and how many in all
+    moved: list[MovedVisit] = field(default_factory=list)
+    moved_count: int = 0
+
+    @property
+    def moved_ids(self) -> frozenset[uuid.UUID]:
+        return frozenset(m.visit.id for m in self.moved)
 
     @property
     def solve_problem(self) -> Problem | None:
@@ -134,6 +171,12 @@ def failure(plan: DayPlan) -> Problem | None:
     if (plan.solve_problem or {}).get("code"):
         return stored.load(plan.solve_problem or {})
     return problem("dayplan.not_made", detail=plan.solve_error or "")
+
+
+def moved_ids(plan: DayPlan) -> list[str]:
+    """The announced visits the plan's last solve moved (``solution["moved"]``; none in a plan
+    stored before it was kept)."""
+    return [str(v) for v in (plan.solution or {}).get("moved") or []]
 
 
 # -- day plans -------------------------------------------------------------------------------
@@ -183,8 +226,9 @@ def publish(ctx: Context, plan_id: uuid.UUID) -> DayPlanView:
 
 def replan(ctx: Context, plan_id: uuid.UUID, seconds: float = DEFAULT_SECONDS) -> DayPlanView:
     """Solve the plan again from the visits as they are now (a job: answered at once):
-    started and done visits keep their staff and time, the others prefer their current
-    staff member."""
+    started and done visits keep their staff and time; in a published plan the others are
+    kept with the staff and time the patients were told where possible (announced), in a
+    draft they prefer their current staff member."""
     plan = _day_plan(ctx, plan_id, permission=Permission.EPISODE_UPDATE, action="update", lock=True)
     if plan.solve_status in SOLVING and not _stale(plan):
         raise Conflict(problem("dayplan.replan_while_solving", field="solve_status"))
@@ -226,6 +270,7 @@ class Prepared:
     error: Problem | None = None  # the problem could not be built: the plan fails with this
     result: Plan | None = None
     unassigned: list[Unassigned] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # announced visits the result moves
 
 
 def begin_solve(
@@ -240,9 +285,14 @@ def begin_solve(
     plan.solve_status = "solving"
     plan.solve_started_at = utcnow()
     orgs = [uuid.UUID(o) for o in plan.organisation_ids]
-    preferred = _replan_preferences(ctx, plan) if plan.solution else None
+    preferred: dict[str, list[str]] | None = None  # None: the patients' regular staff
+    announced: list[str] = []
+    if plan.solution and plan.status == "published":
+        announced = _routed_ids(plan)  # what the patients were told is kept where possible
+    elif plan.solution:
+        preferred = _replan_preferences(plan)  # a draft: move as little as possible
     try:
-        prepared = _prepare(ctx, plan, orgs, preferred=preferred, as_of=as_of)
+        prepared = _prepare(ctx, plan, orgs, preferred=preferred, announced=announced, as_of=as_of)
     except InvalidInput as exc:
         error = exc.problem or problem("dayplan.cannot_plan", detail=exc.message)
         prepared = Prepared(plan.id, ticket, plan.seconds, {}, [], [], error=error)
@@ -252,25 +302,43 @@ def begin_solve(
 
 
 def solve_prepared(prepared: Prepared, active: Solver | None = None) -> Prepared:
-    """Solve (no database: run it with no transaction open)."""
+    """Solve (no database: run it with no transaction open). Travel times come from
+    ``road_travel``; a routing server that fails makes the plan fail (``prepared.error``)."""
     if prepared.error is not None:
         return prepared
     problem_visits = prepared.problem["visits"]
     if not problem_visits:
         prepared.result = Plan(routes=(), unassigned=(), travel_minutes=0)
         prepared.unassigned = list(prepared.left_out)
-    elif not prepared.problem["staff"]:
+        return prepared
+    parsed = parse_problem(prepared.problem)
+    if not prepared.problem["staff"]:
         prepared.result = Plan(routes=(), unassigned=(), travel_minutes=0)
         day = {"date": prepared.problem["date"]}
         prepared.unassigned = prepared.left_out + [
             Unassigned(v["id"], NO_STAFF, day) for v in problem_visits
         ]
     else:
-        parsed = parse_problem(prepared.problem)
-        result = (active or solver).solve(parsed, seconds=prepared.seconds, seed=0)
+        try:
+            chosen = active or solver or PyVRPSolver(road_travel(parsed))
+            result = chosen.solve(parsed, seconds=prepared.seconds, seed=0)
+        except OSRMError as exc:
+            prepared.error = problem("dayplan.routing_failed", detail=str(exc))
+            return prepared
         prepared.result = result
         prepared.unassigned = prepared.left_out + list(result.unassigned)
+    prepared.moved = moved(parsed, prepared.result)
     return prepared
+
+
+def road_travel(day: PlanningProblem) -> TravelModel | None:
+    """The travel times of the day plans: the OSRM server of ``SAMBAND_OSRM_URL`` with every
+    pair of the problem's places fetched now (raises ``OSRMError`` when it cannot answer),
+    or None when none is set (the solver's embedded great-circle model)."""
+    url = get_settings().osrm_url
+    if not url:
+        return None
+    return OSRMTravel(url).prepare_problem(day)
 
 
 def finish_solve(session: Session, prepared: Prepared) -> DayPlan | None:
@@ -299,7 +367,7 @@ def finish_solve(session: Session, prepared: Prepared) -> DayPlan | None:
         return plan
     before = _assignments(plan)
     plan.problem = prepared.problem
-    plan.solution = prepared.result.to_dict()
+    plan.solution = {**prepared.result.to_dict(), "moved": list(prepared.moved)}
     plan.fixed = prepared.fixed
     plan.unassigned = [u.to_dict() for u in prepared.unassigned]
     plan.travel_minutes = prepared.result.travel_minutes
@@ -526,19 +594,19 @@ def _job_context(session: Session, plan: DayPlan) -> Context:
     return Context(session, actor_of(user), AccessLog())
 
 
-def _replan_preferences(ctx: Context, plan: DayPlan) -> dict[str, list[str]]:
-    """A replan prefers each visit's current staff member (moving as little as possible)."""
-    preferred = {
+def _replan_preferences(plan: DayPlan) -> dict[str, list[str]]:
+    """A replan of a draft prefers each visit's current staff member in it (moving as little
+    as possible)."""
+    return {
         stop["visit"]: [route["staff"]]
         for route in (plan.solution or {}).get("routes", [])
         for stop in route["stops"]
     }
-    if plan.status == "published":
-        ids = [uuid.UUID(v) for v in _plan_visit_ids(plan)]
-        for visit, _ in repository.visits_by_id(ctx.session, ids).values():
-            if visit.assigned_user_id is not None and visit.status in OPEN:
-                preferred[str(visit.id)] = [str(visit.assigned_user_id)]
-    return preferred
+
+
+def _routed_ids(plan: DayPlan) -> list[str]:
+    """The visits of the plan's routes (of a published plan: those the patients were told)."""
+    return [s["visit"] for r in (plan.solution or {}).get("routes", []) for s in r["stops"]]
 
 
 def _assignments(plan: DayPlan) -> dict[str, tuple[str, str]]:
@@ -565,10 +633,12 @@ def _prepare(
     orgs: list[uuid.UUID],
     *,
     preferred: dict[str, list[str]] | None,
+    announced: Sequence[str] = (),
     as_of: datetime | None = None,
 ) -> Prepared:
     """Build the planning problem from the database (the visits locked while read).
-    ``preferred``: staff ids per visit id, or None for each patient's regular staff."""
+    ``preferred``: staff ids per visit id, or None for each patient's regular staff;
+    ``announced``: the visits of a published plan (announced with their staff and start)."""
     session, day = ctx.session, plan.date
     rows = repository.visits_for_planning(
         session,
@@ -616,7 +686,9 @@ def _prepare(
         for shift, user in repository.shifts(session, orgs, day)
     ]
     now = (as_of or utcnow()) if day == local_today() else None
-    built = build_problem(day, visits, shifts, preferred=preferred, now=now)
+    built = build_problem(
+        day, visits, shifts, preferred=preferred, announced=frozenset(announced), now=now
+    )
     try:
         parse_problem(built.problem)
     except ProblemError as exc:  # the inputs were validated; say what broke, never a 500
@@ -737,7 +809,49 @@ def _view(ctx: Context, plan: DayPlan) -> DayPlanView:
         if uuid.UUID(u["visit"]) in shown
     ]
     log_listed(ctx, [v.patient_id for v in shown.values()], resource_type="day_plan")
-    return DayPlanView(plan, routes, unassigned, hidden)
+    moved_all = moved_ids(plan)
+    moved_list = _moved(ctx, plan, [shown[i] for i in map(uuid.UUID, moved_all) if i in shown])
+    return DayPlanView(plan, routes, unassigned, hidden, moved_list, len(moved_all))
+
+
+def _moved(ctx: Context, plan: DayPlan, visits: list[Visit]) -> list[MovedVisit]:
+    """The moved announced visits the caller may see: what was announced (the problem) and
+    where each is now (the routes), in the order of the announced times."""
+    if not visits:
+        return []
+    told = {
+        v["id"]: v["announced"]
+        for v in (plan.problem or {}).get("visits", [])
+        if v.get("announced")
+    }
+    now = _assignments(plan)
+    staff_ids = {uuid.UUID(t["staff"]) for t in told.values()}
+    staff_ids |= {uuid.UUID(str(staff)) for staff, _ in now.values()}
+    users = repository.users_by_id(ctx.session, staff_ids)
+
+    def name(staff_id: uuid.UUID | None) -> str:
+        user = users.get(staff_id) if staff_id is not None else None
+        return user.full_name if user is not None else "–"
+
+    out = []
+    for visit in visits:
+        was = told.get(str(visit.id), {})
+        was_staff = uuid.UUID(was["staff"]) if was.get("staff") else None
+        staff, start = now.get(str(visit.id), (None, None))
+        staff_id = uuid.UUID(str(staff)) if staff else None
+        out.append(
+            MovedVisit(
+                visit=visit,
+                told_staff_id=was_staff,
+                told_staff_name=name(was_staff),
+                told_start=str(was.get("start") or "–"),
+                staff_id=staff_id,
+                staff_name=name(staff_id) if staff_id else None,
+                start=start,
+            )
+        )
+    out.sort(key=lambda m: (m.told_start, str(m.visit.id)))
+    return out
 
 
 # -- reading day plans (the command centre's pages; also GET /day-plans?date=) -------------------

@@ -5,7 +5,11 @@ SQLAlchemy, no FastAPI; plain rows in, plain data out).
 ``samband.planning`` (docs/planning-format.md):
 
 - **open** visits (planned, assigned) become the problem's visits, with the staff each one
-  prefers (continuity: the patient's regular staff, or on a replan the current staff member);
+  prefers (continuity: the patient's regular staff, or on a replan of a draft the current
+  staff member);
+- on a replan of a **published** plan, each open visit of its routes is **announced**: the
+  staff member and the start the patient was told (the visit's assigned staff member and
+  planned start, in local "HH:MM"); the planner keeps it there when it can;
 - **fixed** visits (started, done) keep their staff member and time: they become fixed stops,
   and their staff member continues from the last of them (from that patient's home, with the
   time already worked taken from ``max_minutes``);
@@ -20,7 +24,7 @@ to the solver.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -126,16 +130,28 @@ def fixed_times(visit: VisitRow, day: date) -> tuple[int, int]:
     return start, end
 
 
+def announcement(visit: VisitRow, day: date) -> dict[str, str] | None:
+    """What the patient was told of a visit of a published plan: its staff member and its
+    planned start in local "HH:MM" (None: it has neither, so nothing was told)."""
+    if visit.assigned is None or visit.planned_start is None:
+        return None
+    start = utc_to_minutes(day, visit.planned_start, round_up=False)
+    return {"staff": visit.assigned, "start": clock(start)}
+
+
 def build_problem(
     day: date,
     visits: Sequence[VisitRow],
     shifts: Sequence[ShiftRow],
     *,
     preferred: Mapping[str, Sequence[str]] | None = None,
+    announced: Collection[str] = (),
     now: datetime | None = None,
 ) -> Built:
-    """The planning problem of ``day``. ``preferred``: staff ids per visit id; ``now``: the
-    present moment when ``day`` is today (nobody is planned before it), else None."""
+    """The planning problem of ``day``. ``preferred``: staff ids per visit id; ``announced``:
+    the ids of the visits of a published plan (each open one with its staff member and
+    planned start is announced there); ``now``: the present moment when ``day`` is today
+    (nobody is planned before it), else None."""
     preferred = preferred or {}
     on_shift = {s.staff: s for s in shifts}
     by_id = {v.id: v for v in visits}
@@ -172,6 +188,9 @@ def build_problem(
         }
         if visit.id in preferred:
             item["preferred_staff"] = list(preferred[visit.id])
+        told = announcement(visit, day) if visit.id in announced else None
+        if told is not None:
+            item["announced"] = told
         problem_visits.append(item)
 
     now_min = utc_to_minutes(day, now, round_up=True) if now is not None else None

@@ -19,6 +19,7 @@ from samband.visits.schemas import (
     GenerateRead,
     GenerateVisits,
     Location,
+    MovedRead,
     OutOfDateRead,
     RouteRead,
     ShiftCreate,
@@ -150,6 +151,7 @@ def list_day_plans(
             solve_status=p.solve_status,
             out_of_date=p.out_of_date_at is not None,
             travel_minutes=p.travel_minutes,
+            moved_count=len(dayplans.moved_ids(p)),
             created_by_id=p.created_by_id,
             created_at=p.created_at,
             published_at=p.published_at,
@@ -298,6 +300,19 @@ def _plan(view: dayplans.DayPlanView) -> DayPlanRead:
             for u in view.unassigned
         ],
         hidden_visits=view.hidden_visits,
+        moved_count=view.moved_count,
+        moved=[
+            MovedRead(
+                visit=m.visit.id,
+                patient_id=m.visit.patient_id,
+                what=m.visit.what,
+                announced_staff=m.told_staff_id,
+                announced_start=m.told_start,
+                staff=m.staff_id,
+                start=m.start,
+            )
+            for m in view.moved
+        ],
         created_by_id=plan.created_by_id,
         created_at=plan.created_at,
         published_at=plan.published_at,

@@ -206,6 +206,19 @@ class UnassignedRead(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="the reason's parameters")
 
 
+class MovedRead(BaseModel):
+    """An announced visit (a visit of the published plan: the patient was told who comes and
+    when) that the last replan moved."""
+
+    visit: uuid.UUID
+    patient_id: uuid.UUID
+    what: str
+    announced_staff: uuid.UUID | None = Field(description="who the patient was told comes")
+    announced_start: str = Field(description="the start the patient was told, local HH:MM")
+    staff: uuid.UUID | None = Field(description="who comes now (null: left out of the plan)")
+    start: str | None = Field(description="the start now, local HH:MM (null: left out)")
+
+
 class OutOfDateRead(BaseModel):
     at: datetime
     cause: str = Field(
@@ -239,6 +252,16 @@ class DayPlanRead(BaseModel):
     hidden_visits: int = Field(
         description="visits in the plan of patients your organisation may not see (not shown)"
     )
+    moved_count: int = Field(
+        default=0,
+        description="announced visits the last replan of the published plan moved (to another "
+        "staff member, more than 15 minutes from the announced start, or out of the plan), "
+        "with those of patients your organisation may not see",
+    )
+    moved: list[MovedRead] = Field(
+        default_factory=list,
+        description="those moved announced visits of patients you may see: call the patients",
+    )
     created_by_id: uuid.UUID
     created_at: datetime
     published_at: datetime | None
@@ -256,6 +279,7 @@ class DayPlanSummary(BaseModel):
     solve_status: str
     out_of_date: bool
     travel_minutes: int
+    moved_count: int = Field(default=0, description="announced visits the last replan moved")
     created_by_id: uuid.UUID
     created_at: datetime
     published_at: datetime | None

@@ -16,7 +16,9 @@
 - **Mina besök idag** (``my_visits``): a staff member's own visits of today, the next one
   first, with the drug and dose of a medication visit from the medication list.
 - **Medication visits** (an activity with a ``medication_route``: the IV doses) take their
-  times from the medication list (``schedule.dose_schedule``); one left unstaffed by a
+  times from the medication list (``schedule.dose_schedule``) and have priority 1
+  (``DOSE_PRIORITY``: the planner never leaves one out when some feasible plan serves it; the
+  other visits from care plans have ``DEFAULT_PRIORITY``); one left unstaffed by a
   published plan (``dayplans``), or marked missed, raises a ``medication_visit`` alert to the
   responsible unit.
 
@@ -41,7 +43,7 @@ from samband.kit.errors import Conflict, Forbidden, InvalidInput, problem
 from samband.kit.i18n import Msg, Source, msg
 from samband.kit.time import as_utc, local_today, utcnow
 from samband.models import Episode, Medication, Patient, Visit
-from samband.planning.problem import DEFAULT_PRIORITY, parse_clock
+from samband.planning.problem import DEFAULT_PRIORITY, MIN_PRIORITY, parse_clock
 from samband.security.context import Context
 from samband.security.roles import Permission
 from samband.security.service import log_listed, require_patient_access, visibility
@@ -63,6 +65,9 @@ OPEN = frozenset({S.PLANNED, S.ASSIGNED})  # (re)planned by the solver
 FIXED = frozenset({S.STARTED, S.DONE})  # kept with their staff and time
 FINISHED = frozenset({S.DONE, S.MISSED})  # shown after the others on Mina besök
 MINE = frozenset({S.ASSIGNED, S.STARTED, S.DONE, S.MISSED})  # a staff member's own visits
+# A dose given by staff (a visit of an activity with a ``medication_route``) is never left out
+# of a plan that could serve it: the planner's highest priority (``planning.solver``).
+DOSE_PRIORITY = MIN_PRIORITY
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def generate(ctx: Context, data: GenerateVisits) -> Generated:
                     role=planned.role,
                     organisation_kind=performer[1],
                     organisation_id=performer[0],
-                    priority=DEFAULT_PRIORITY,
+                    priority=planned_priority(planned.medication_route),
                     medication_route=planned.medication_route,
                     source="plan",
                     status=S.PLANNED.value,
@@ -441,20 +446,33 @@ def _dose(medication: Medication) -> schedule.Dose:
     )
 
 
+def planned_priority(route: str | None) -> int:
+    """The priority of a visit from the care plan: a medication dose (a ``medication_route``)
+    ``DOSE_PRIORITY``, any other visit ``DEFAULT_PRIORITY``."""
+    return DOSE_PRIORITY if route else DEFAULT_PRIORITY
+
+
 def _follow_window(ctx: Context, visit: Visit, planned: schedule.PlannedVisit) -> None:
     """A planned visit that is already there follows the schedule as it is now (e.g. the
-    medication's times changed); an assigned, started or finished one is left alone."""
-    if visit.status != S.PLANNED:
-        return
+    medication's times changed); an assigned, started or finished one keeps its window. An
+    open one (planned or assigned) has the priority of what it is (a dose made before doses
+    had priority 1 gets it when the date's visits are made again)."""
+    changed = False
     window = (planned.window_start, planned.window_end)
-    if (as_utc(visit.window_start), as_utc(visit.window_end)) == window and (
-        visit.medication_route == planned.medication_route
+    if visit.status == S.PLANNED and (
+        (as_utc(visit.window_start), as_utc(visit.window_end)) != window
+        or visit.medication_route != planned.medication_route
     ):
-        return
-    visit.window_start, visit.window_end = window
-    visit.medication_route = planned.medication_route
-    visit.updated_at = utcnow()
-    visit.updated_by_id = ctx.actor.user_id
+        visit.window_start, visit.window_end = window
+        visit.medication_route = planned.medication_route
+        changed = True
+    priority = planned_priority(visit.medication_route)
+    if visit.status in OPEN and visit.priority != priority:
+        visit.priority = priority
+        changed = True
+    if changed:
+        visit.updated_at = utcnow()
+        visit.updated_by_id = ctx.actor.user_id
 
 
 def _medication_alerts(ctx: Context, visits: Sequence[tuple[Visit, Msg]]) -> None:
