@@ -47,6 +47,7 @@ from samband.planning.solver import (
     REASON_COULD_NOT_FIT,
     PlanningError,
     PyVRPSolver,
+    plan_key,
     triage,
     weights,
 )
@@ -341,7 +342,12 @@ TRAVEL_PREFERENCE = 900  # and a visit by someone not preferred costs 15 minutes
 
 
 def solve_ortools(
-    problem: Problem, seconds: float, travel: TravelModel, *, lexicographic: bool = True
+    problem: Problem,
+    seconds: float,
+    travel: TravelModel,
+    *,
+    lexicographic: bool = True,
+    first: str = "PARALLEL_CHEAPEST_INSERTION",
 ) -> Plan:
     """The baseline: OR-Tools routing (same travel times, skills as allowed vehicles,
     windows, shifts, ``max_minutes`` as span bounds; parallel cheapest insertion, then guided
@@ -408,9 +414,7 @@ def solve_ortools(
             time_dim.SetSpanUpperBoundForVehicle(s.max_minutes * 60, k)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    )
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
@@ -482,17 +486,42 @@ def continuity(problem: Problem, plan: Plan) -> float | None:
     return 100.0 * kept / len(wanted)
 
 
-def measure(size: int, seed: int, seconds: float, solver: str) -> Result:
-    """Generate the day, solve it with ``solver`` for ``seconds`` and check the plan."""
+FIRST_SOLUTIONS = ("PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION", "SAVINGS")
+
+
+def _ortools_one(args: tuple[Problem, float, bool, str]) -> Plan:
+    problem, seconds, lexicographic, first = args
+    travel = GreatCircleTravel(problem.travel)
+    return solve_ortools(problem, seconds, travel, lexicographic=lexicographic, first=first)
+
+
+def _ortools_portfolio(
+    problem: Problem, seconds: float, travel: TravelModel, lexicographic: bool, cores: int
+) -> Plan:
+    """OR-Tools on ``cores`` cores: that many first-solution strategies at once (each then
+    guided local search), the best plan kept by the planner's own order (``plan_key``)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    tasks = [(problem, seconds, lexicographic, first) for first in FIRST_SOLUTIONS[:cores]]
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        plans = list(pool.map(_ortools_one, tasks))
+    return min(plans, key=lambda p: plan_key(problem, p))
+
+
+def measure(size: int, seed: int, seconds: float, solver: str, cores: int = 1) -> Result:
+    """Generate the day, solve it with ``solver`` for ``seconds`` on ``cores`` cores and
+    check the plan."""
     problem = parse_problem(generate(size, seed))
     travel = GreatCircleTravel(problem.travel)
     started = time.perf_counter()
     plan: Plan | None
     try:
         if solver == PLANNER:
-            plan = PyVRPSolver(travel).solve(problem, seconds, seed)
-        else:
+            plan = PyVRPSolver(travel, workers=cores).solve(problem, seconds, seed)
+        elif cores == 1:
             plan = solve_ortools(problem, seconds, travel, lexicographic=solver == "ortools")
+        else:
+            plan = _ortools_portfolio(problem, seconds, travel, solver == "ortools", cores)
     except PlanningError as exc:  # the planner refuses to return a plan that fails the check
         print(f"{size}/{seed} {solver}: {exc}", file=sys.stderr)
         plan = None
@@ -642,7 +671,7 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run(task: tuple[int, int, float, str]) -> Result:
+def _run(task: tuple[int, int, float, str, int]) -> Result:
     result = measure(*task)
     print(f"{task}: {rank(result)} {result.elapsed:.1f} s", file=sys.stderr, flush=True)
     return result
@@ -669,6 +698,14 @@ def main() -> None:
         help="solves at once, each on one core (2 on a 2-core machine: every solver, the "
         "planner and the baselines alike, still has one core for its whole time)",
     )
+    run.add_argument(
+        "--cores",
+        type=int,
+        default=1,
+        help="cores per solve: the planner runs that many searches at once and keeps the "
+        "best (PyVRPSolver(workers=N)), each OR-Tools baseline that many first-solution "
+        "strategies at once and keeps the best; solves then run one at a time",
+    )
     run.add_argument("--write", type=Path, help="also write each generated day here as JSON")
     run.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args()
@@ -694,13 +731,13 @@ def main() -> None:
                     encoding="utf-8",
                 )
     tasks = [
-        (size, seed, sec, solver)
+        (size, seed, sec, solver, args.cores)
         for sec in times
         for size in sizes
         for seed in seeds
         for solver in [PLANNER, *baselines]
     ]
-    if args.jobs > 1:
+    if args.jobs > 1 and args.cores == 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -105,3 +107,40 @@ class TestPlanVrptw:
         result = runner.invoke(app, ["plan", "vrptw", str(path)])
         assert result.exit_code == 1
         assert "not a Solomon instance" in result.stderr
+
+
+def test_two_searches_on_two_cores_from_the_command_line(tmp_path: Path) -> None:
+    """`samband plan solve --workers 2` (a fresh, single-threaded process: it forks two
+    searches and keeps the better plan) prints a plan that passes the independent check."""
+    raw = make_problem(
+        [make_staff("n1", ["iv"]), make_staff("n2", [])],
+        [
+            make_visit("a", skills=["iv"], window=("08:00", "09:00"), priority=1),
+            make_visit("b", window=("08:30", "10:00")),
+            make_visit("c", window=("09:00", "11:00"), preferred_staff=["n2"]),
+        ],
+    )
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "samband",
+            "plan",
+            "solve",
+            str(path),
+            "--seconds",
+            "1",
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = plan_from_dict(json.loads(done.stdout))
+    assert check(parse_problem(raw), plan) == []
+    assert plan.unassigned == ()

@@ -20,7 +20,7 @@ import pytest
 from samband.planning.check import check
 from samband.planning.plan import Plan, moved
 from samband.planning.problem import MAX_PRIORITY, Problem, Staff, Visit, parse_problem
-from samband.planning.solver import INT64_MAX, PyVRPSolver, weights
+from samband.planning.solver import INT64_MAX, PlanningError, PyVRPSolver, weights
 from samband.planning.travel import GreatCircleTravel
 from tests.planning.helpers import BASE, make_problem, make_staff, make_visit
 
@@ -294,3 +294,21 @@ def test_weights_keep_the_order_by_construction() -> None:
     assert w.dose > n_other * (w.visit + 3 * w.priority_step) + n * w.keep + below_keep
     assert w.forbidden > w.dose + w.keep
     assert n * (w.dose + w.keep) + 2 * n * w.forbidden < INT64_MAX
+
+
+def test_a_day_too_large_for_exact_weights_is_refused_with_a_reason() -> None:
+    """700 visits, every one announced, 150 staff: the exact weights would overflow 64-bit
+    integers inside PyVRP, so the planner refuses the day instead of mis-ordering it."""
+    staff = [make_staff(f"s{k}", [], shift=("07:00", "16:00")) for k in range(150)]
+    visits = [
+        make_visit(
+            f"v{i}",
+            priority=1 + i % 5,
+            preferred_staff=["s1"],
+            announced={"staff": "s2", "start": "09:00"},
+        )
+        for i in range(700)
+    ]
+    problem = parse_problem(make_problem(staff, visits))
+    with pytest.raises(PlanningError, match="too large"):
+        weights(problem, list(problem.visits))

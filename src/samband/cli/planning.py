@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,16 @@ def plan_solve(
             "none: the embedded great-circle model).",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Independent searches at once, one core each; the best plan is kept "
+            "(default: the machine's cores, at most 2).",
+        ),
+    ] = None,
     allow_unknown_skills: Annotated[
         bool,
         typer.Option(
@@ -56,7 +67,8 @@ def plan_solve(
     url = osrm_url or get_settings().osrm_url
     try:
         travel = OSRMTravel(url).prepare_problem(problem) if url else None
-        plan = PyVRPSolver(travel).solve(problem, seconds, seed)
+        cores = workers if workers is not None else min(2, os.cpu_count() or 1)
+        plan = PyVRPSolver(travel, workers=cores).solve(problem, seconds, seed)
     except OSRMError as exc:
         fail(str(exc))
     except PlanningError as exc:  # a bug, but still no traceback and no broken plan

@@ -48,6 +48,8 @@ shift can reach) are decided before the solver runs and given a specific reason.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -73,7 +75,7 @@ from pyvrp.search import (
 from pyvrp.stop import MaxRuntime
 
 from samband.planning.check import check
-from samband.planning.plan import Plan, Route, Stop, Unassigned, skill_term
+from samband.planning.plan import Plan, Route, Stop, Unassigned, moved, skill_term
 from samband.planning.problem import (
     KEEP_MINUTES,
     MAX_PRIORITY,
@@ -128,15 +130,18 @@ class Weights:
             return self.dose
         return self.visit + (MAX_PRIORITY - v.priority) * self.priority_step
 
-    def check(self) -> None:
-        """The order holds and nothing can overflow (2 forbidden edges per visit at most)."""
+    def check(self, clients: int) -> None:
+        """The order holds and no objective of ``clients`` clients can overflow 64 bits: the
+        prizes of all of them plus, in the worst solution the search may look at, two
+        forbidden edges each (about 500 visits on a re-plan where every visit was
+        announced, more on a first plan; a larger day is refused with this error)."""
         if not (
             self.travel_bound < self.continuity
             and self.continuity <= self.priority_step
             and self.priority_step < self.keep <= self.visit < self.dose < self.forbidden
         ):
             raise PlanningError(f"objective weights out of order: {self}")
-        if self.forbidden >= INT64_MAX // 64:
+        if 4 * (clients + 1) * self.forbidden >= INT64_MAX:
             raise PlanningError("the day is too large for the objective's integer weights")
 
 
@@ -163,7 +168,7 @@ def weights(problem: Problem, visits: list[Visit]) -> Weights:
     # a route through a forbidden edge must lose more than the best prize (+ keep) gains
     forbidden = dose + keep + 1
     w = Weights(travel_bound, continuity, step, keep, visit, dose, forbidden)
-    w.check()
+    w.check(len(visits) + n_announced)
     return w
 
 
@@ -255,13 +260,65 @@ class _Client:
     group: int | None
 
 
-class PyVRPSolver:
-    """The planner's solver: PyVRP's iterated local search on the model described above."""
+def plan_key(problem: Problem, plan: Plan) -> tuple[int, int, int, int, int]:
+    """A plan's place in the order of what matters (smaller is better): priority-1 visits
+    left out, visits left out, announced visits moved, visits by someone not preferred plus
+    the priority steps of the other visits left out (5 − priority each), travel minutes."""
+    priority = {v.id: v.priority for v in problem.visits}
+    left = [u.visit for u in plan.unassigned]
+    made_by = {stop.visit: r.staff for r in plan.routes for stop in r.stops}
+    broken = sum(
+        1
+        for v in problem.visits
+        if v.id in made_by and v.preferred_staff and made_by[v.id] not in v.preferred_staff
+    )
+    steps = sum(MAX_PRIORITY - priority[i] for i in left if priority[i] != 1)
+    return (
+        sum(1 for i in left if priority[i] == 1),
+        len(left),
+        len(moved(problem, plan)),
+        broken + steps,
+        plan.travel_minutes,
+    )
 
-    def __init__(self, travel: TravelModel | None = None) -> None:
+
+def _solve_one(travel: TravelModel | None, problem: Problem, seconds: float, seed: int) -> Plan:
+    return PyVRPSolver(travel).solve(problem, seconds, seed)
+
+
+class PyVRPSolver:
+    """The planner's solver: PyVRP's iterated local search on the model described above.
+
+    ``workers`` > 1 runs that many independent searches (seeds ``seed``, ``seed + 1``, …) at
+    once in forked processes, one core each, for the same time, and returns the best plan
+    by ``plan_key``: the search's result varies from seed to seed by more than it gains from
+    a few more seconds, so a second core is best spent on a second search. Only a process
+    with no other thread forks (the command line); elsewhere (a server, the job worker,
+    the tests) it searches once, on one core."""
+
+    def __init__(self, travel: TravelModel | None = None, workers: int = 1) -> None:
         self.travel = travel
+        self.workers = max(1, workers)
 
     def solve(self, problem: Problem, seconds: float, seed: int = 0) -> Plan:
+        if (
+            self.workers == 1
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return self._solve(problem, seconds, seed)
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_solve_one, self.travel, problem, seconds, seed + i)
+                for i in range(self.workers)
+            ]
+            plans = [f.result() for f in futures]
+        return min(plans, key=lambda p: plan_key(problem, p))
+
+    def _solve(self, problem: Problem, seconds: float, seed: int) -> Plan:
         started = time.perf_counter()
         travel = self.travel if self.travel is not None else GreatCircleTravel(problem.travel)
         candidates, unassigned = triage(problem, travel)
