@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -38,10 +39,15 @@ def osrm_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             get_settings.cache_clear()
 
 
-def new_plan(client: TestClient, headers: dict[str, str]) -> str:
-    response = client.post(
+def post_plan(client: TestClient, headers: dict[str, str]) -> Any:
+    """Ask for the day's plan (solved by a job: answered 202 at once)."""
+    return client.post(
         "/api/v1/day-plans?seconds=0.5", json={"date": DAY.isoformat()}, headers=headers
     )
+
+
+def new_plan(client: TestClient, headers: dict[str, str]) -> str:
+    response = post_plan(client, headers)
     assert response.status_code == 202, response.text
     return str(response.json()["id"])
 
@@ -53,11 +59,7 @@ class TestRoadTimes:
         headers = auth(session, opat.planner)
         generate(client, headers)
         shift(client, headers, opat.iv_nurse)
-        response = client.post(
-            "/api/v1/day-plans?seconds=0.5", json={"date": DAY.isoformat()}, headers=headers
-        )
-
-        body = solved(client, response, headers)
+        body = solved(client, post_plan(client, headers), headers)
 
         assert body["routes"]
         session.expire_all()
@@ -78,11 +80,7 @@ class TestRoadTimes:
         headers = auth(session, opat.planner)
         generate(client, headers)
         shift(client, headers, opat.iv_nurse)
-        response = client.post(
-            "/api/v1/day-plans?seconds=0.5", json={"date": DAY.isoformat()}, headers=headers
-        )
-
-        body = solved(client, response, headers)
+        body = solved(client, post_plan(client, headers), headers)
 
         session.expire_all()
         row = session.get(DayPlan, uuid.UUID(body["id"]))
